@@ -1,0 +1,4 @@
+import { InitialSchema1764039600000 } from './1764039600000-initial-schema.js';
+
+/** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
+export const migrations = [InitialSchema1764039600000];

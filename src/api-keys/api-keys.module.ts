@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CloudflareModule } from '../cloudflare/cloudflare.module.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { tokenCipherProvider } from './token-cipher.provider.js';
+
+@Module({
+  imports: [CloudflareModule],
+  providers: [ApiKeysService, tokenCipherProvider],
+  exports: [ApiKeysService],
+})
+export class ApiKeysModule {}

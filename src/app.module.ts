@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { ConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.schema.js';
+import { DatabaseModule } from './database/database.module.js';
+import { LogsModule } from './logs/logs.module.js';
+import { MaintenanceModule } from './maintenance/maintenance.module.js';
+import { MaintenancePageModule } from './maintenance-page/maintenance-page.module.js';
+import { SitesModule } from './sites/sites.module.js';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot('server'),
+        ApiKeysModule,
+        SitesModule,
+        LogsModule,
+        MaintenanceModule,
+        MaintenancePageModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ConfigModule } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { LogsModule } from '../logs/logs.module.js';
+import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { SitesModule } from '../sites/sites.module.js';
+import { CliOutput } from './cli-output.js';
+import { ApiKeysAddCommand } from './commands/api-keys-add.command.js';
+import { ApiKeysListCommand } from './commands/api-keys-list.command.js';
+import { ApiKeysCommand } from './commands/api-keys.command.js';
+import { DbMigrateCommand } from './commands/db-migrate.command.js';
+import { DbCommand } from './commands/db.command.js';
+import { DisableCommand } from './commands/disable.command.js';
+import { EnableCommand } from './commands/enable.command.js';
+import { ListCommand } from './commands/list.command.js';
+import { SitesAddCommand } from './commands/sites-add.command.js';
+import { SitesListCommand } from './commands/sites-list.command.js';
+import { SitesCommand } from './commands/sites.command.js';
+import { StatusCommand } from './commands/status.command.js';
+
+/** The CLI's module: the same services as the server, without AdminJS or the scheduler (DESIGN.md §4). */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot('cli'),
+        ApiKeysModule,
+        SitesModule,
+        LogsModule,
+        MaintenanceModule,
+      ],
+      providers: [
+        CliOutput,
+        ApiKeysCommand,
+        ApiKeysAddCommand,
+        ApiKeysListCommand,
+        SitesCommand,
+        SitesAddCommand,
+        SitesListCommand,
+        EnableCommand,
+        DisableCommand,
+        StatusCommand,
+        ListCommand,
+        DbCommand,
+        DbMigrateCommand,
+      ],
+    };
+  }
+}

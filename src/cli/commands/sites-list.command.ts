@@ -1,0 +1,19 @@
+import { SubCommand } from 'nest-commander';
+import { SitesService } from '../../sites/sites.service.js';
+import { CliOutput, type OutputOptions } from '../cli-output.js';
+import { OutputCommand } from '../json-option.js';
+import { siteTable, siteView } from '../site-view.js';
+
+@SubCommand({ name: 'list', description: 'list the registered sites and their settings' })
+export class SitesListCommand extends OutputCommand {
+  constructor(
+    private readonly sites: SitesService,
+    private readonly output: CliOutput,
+  ) {
+    super();
+  }
+
+  async run(_params: string[], options: OutputOptions): Promise<void> {
+    await this.output.run(options, async () => (await this.sites.list()).map(siteView), siteTable);
+  }
+}

@@ -1,0 +1,10 @@
+import { Command, CommandRunner } from 'nest-commander';
+import { SitesAddCommand } from './sites-add.command.js';
+import { SitesListCommand } from './sites-list.command.js';
+
+@Command({ name: 'sites', description: 'manage sites', subCommands: [SitesAddCommand, SitesListCommand] })
+export class SitesCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}

@@ -1,0 +1,47 @@
+import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { table, when } from './cli-output.js';
+
+export interface SiteView {
+  domain: string;
+  name: string;
+  zoneId: string | null;
+  coverage: string;
+  maintenanceUrl: string | null;
+  active: boolean;
+  state: string;
+  inMaintenance: boolean;
+  since: Date | null;
+  reason: string | null;
+  ruleIds: string[];
+}
+
+export function siteView(site: CloudflareSite): SiteView {
+  return {
+    domain: site.domain,
+    name: site.name,
+    zoneId: site.zoneId,
+    coverage: site.includeSubdomains ? 'apex + all subdomains' : ['apex', ...site.subdomainList].join(', '),
+    maintenanceUrl: site.maintenanceUrl,
+    active: site.isActive,
+    state: site.maintenanceState,
+    inMaintenance: site.maintenanceState === 'on',
+    since: site.maintenanceSince,
+    reason: site.maintenanceReason,
+    ruleIds: site.maintenanceRules.map((rule) => rule.id),
+  };
+}
+
+export function siteTable(sites: SiteView[]): string {
+  return table(
+    ['Domain', 'Maintenance', 'Since', 'Reason', 'Covers', 'Maintenance URL', 'Active'],
+    sites.map((site) => [
+      site.domain,
+      site.state === 'on' ? 'ON' : site.state,
+      when(site.since),
+      site.reason,
+      site.coverage,
+      site.maintenanceUrl ?? '(PUBLIC_URL)',
+      site.active ? 'yes' : 'no',
+    ]),
+  );
+}

@@ -1,0 +1,178 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Cloudflare from 'cloudflare';
+import type { z } from 'zod';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { CloudflareApiError } from './cloudflare-api.error.js';
+import { isForwardingRule } from './forwarding-rule.js';
+import { scrubSecrets, toCloudflareApiError, unsuccessfulEnvelopeError } from './error-mapping.js';
+import {
+  deletedSchema,
+  envelopeSchema,
+  pageRuleListSchema,
+  pageRuleSchema,
+  type PageRuleRecord,
+  tokenVerificationSchema,
+  type TokenVerification,
+  zoneListSchema,
+  zoneSchema,
+  type ZoneRecord,
+} from './response-schemas.js';
+import { type RetryHooks, type RetryPolicy, withRetry } from './retry-policy.js';
+
+/** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
+export interface ForwardingRuleSpec {
+  target: string;
+  forwardUrl: string;
+  priority: number;
+}
+
+interface Envelope<T> {
+  result: T;
+  resultInfo?: { page: number; per_page: number; total_pages?: number; count: number };
+}
+
+type SdkCall = { asResponse(): Promise<Response> };
+
+/** The only code that talks to Cloudflare. Every call goes through the official SDK and our retry policy. */
+@Injectable()
+export class CloudflareGateway {
+  private readonly policy: RetryPolicy;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.policy = {
+      retries: config.CLOUDFLARE_MAX_RETRIES,
+      maxRetryAfterMs: config.CLOUDFLARE_MAX_RETRY_AFTER_SECONDS * 1000,
+      minBackoffMs: 250,
+    };
+  }
+
+  async verifyToken(token: string): Promise<TokenVerification> {
+    const { result } = await this.call(token, 'verify the API token', tokenVerificationSchema, (client) =>
+      client.user.tokens.verify(),
+    );
+    return result;
+  }
+
+  async getZone(token: string, zoneId: string): Promise<ZoneRecord> {
+    const { result } = await this.call(token, `read zone ${zoneId}`, zoneSchema, (client) =>
+      client.zones.get({ zone_id: zoneId }),
+    );
+    return result;
+  }
+
+  async findZoneByName(token: string, name: string): Promise<ZoneRecord | undefined> {
+    const { result } = await this.call(token, `look up the zone of ${name}`, zoneListSchema, (client) =>
+      client.zones.list({ name, per_page: 5 }),
+    );
+    return result.find((zone) => zone.name === name);
+  }
+
+  async listPageRules(token: string, zoneId: string): Promise<PageRuleRecord[]> {
+    const { result } = await this.call(token, `list the Page Rules of zone ${zoneId}`, pageRuleListSchema, (client) =>
+      client.pageRules.list({ zone_id: zoneId }),
+    );
+    return result;
+  }
+
+  /**
+   * A POST that timed out may still have created the rule; Cloudflare would then refuse the retry as a
+   * duplicate target. So before each retry we look for the rule and adopt it if it is there.
+   */
+  async createForwardingRule(token: string, zoneId: string, spec: ForwardingRuleSpec): Promise<PageRuleRecord> {
+    let adopted: PageRuleRecord | undefined;
+    const operation = `create the Page Rule ${spec.target} in zone ${zoneId}`;
+    const create = async (): Promise<PageRuleRecord> => {
+      if (adopted) return adopted;
+      const { result } = await this.once(token, operation, pageRuleSchema, (client) =>
+        client.pageRules.create({
+          zone_id: zoneId,
+          targets: [{ target: 'url', constraint: { operator: 'matches', value: spec.target } }],
+          actions: [{ id: 'forwarding_url', value: { url: spec.forwardUrl, status_code: 302 } }],
+          priority: spec.priority,
+          // Cloudflare's default is "disabled" (DESIGN.md §2).
+          status: 'active',
+        } as Parameters<Cloudflare['pageRules']['create']>[0]),
+      );
+      return result;
+    };
+    return withRetry(this.policy, create, {
+      beforeRetry: async () => {
+        const rules = await this.once(token, operation, pageRuleListSchema, (client) =>
+          client.pageRules.list({ zone_id: zoneId }),
+        );
+        adopted = rules.result.find((rule) => isForwardingRule(rule, spec.target, spec.forwardUrl));
+      },
+    });
+  }
+
+  /** Returns false when the rule was already gone (deleted by hand): the goal is reached either way. */
+  async deletePageRule(token: string, zoneId: string, ruleId: string): Promise<boolean> {
+    try {
+      await this.call(token, `delete Page Rule ${ruleId} in zone ${zoneId}`, deletedSchema, (client) =>
+        client.pageRules.delete(ruleId, { zone_id: zoneId }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof CloudflareApiError && error.details.httpStatus === 404) return false;
+      throw error;
+    }
+  }
+
+  private call<T>(
+    token: string,
+    operation: string,
+    schema: z.ZodType<T>,
+    request: (client: Cloudflare) => SdkCall,
+    hooks?: RetryHooks,
+  ): Promise<Envelope<T>> {
+    return withRetry(this.policy, () => this.once(token, operation, schema, request), hooks);
+  }
+
+  private async once<T>(
+    token: string,
+    operation: string,
+    schema: z.ZodType<T>,
+    request: (client: Cloudflare) => SdkCall,
+  ): Promise<Envelope<T>> {
+    try {
+      const response = await request(this.client(token)).asResponse();
+      const envelope = envelopeSchema.safeParse(await response.json());
+      if (!envelope.success) throw this.unexpected(operation, envelope.error, token);
+      if (!envelope.data.success) {
+        throw unsuccessfulEnvelopeError(operation, envelope.data.errors, envelope.data.messages, token);
+      }
+      const result = schema.safeParse(envelope.data.result);
+      if (!result.success) throw this.unexpected(operation, result.error, token);
+      return { result: result.data, resultInfo: envelope.data.result_info };
+    } catch (error) {
+      throw toCloudflareApiError(error, operation, token);
+    }
+  }
+
+  private unexpected(operation: string, error: z.ZodError, token: string): CloudflareApiError {
+    const where = error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    return new CloudflareApiError(scrubSecrets(`Cloudflare's answer to "${operation}" was not as expected: ${where}`, token), {
+      code: null,
+      httpStatus: null,
+      retryable: false,
+    });
+  }
+
+  private client(token: string): Cloudflare {
+    // Everything explicit: the SDK would otherwise pick credentials and base URL from the environment.
+    return new Cloudflare({
+      apiToken: token,
+      apiKey: null,
+      apiEmail: null,
+      userServiceKey: null,
+      baseURL: this.config.CLOUDFLARE_API_BASE_URL,
+      maxRetries: 0,
+      timeout: this.config.CLOUDFLARE_TIMEOUT_MS,
+      logLevel: 'off',
+    });
+  }
+}

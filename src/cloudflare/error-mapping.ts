@@ -1,0 +1,95 @@
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+} from 'cloudflare';
+import { CloudflareApiError } from './cloudflare-api.error.js';
+
+interface CloudflareErrorEntry {
+  code: number;
+  message: string;
+}
+
+const BEARER = /Bearer\s+[A-Za-z0-9._~+/=-]+/gi;
+
+/** Removes the token itself and anything shaped like an Authorization header from a message. */
+export function scrubSecrets(message: string, token: string): string {
+  let scrubbed = message.replace(BEARER, 'Bearer [redacted]');
+  if (token.length >= 4) scrubbed = scrubbed.split(token).join('[redacted]');
+  return scrubbed;
+}
+
+function describeErrors(errors: CloudflareErrorEntry[], messages: unknown[]): string {
+  const main = errors.map((error) => `${error.message} (code ${error.code})`).join('; ');
+  const details = messages
+    .map((entry) => (typeof entry === 'string' ? entry : (entry as { message?: unknown })?.message))
+    .filter((text): text is string => typeof text === 'string' && text.length > 0);
+  return details.length ? `${main}: ${details.join('; ')}` : main;
+}
+
+export function parseRetryAfter(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The envelope said success: false (Cloudflare sometimes does this on HTTP 200). */
+export function unsuccessfulEnvelopeError(
+  operation: string,
+  errors: CloudflareErrorEntry[],
+  messages: unknown[],
+  token: string,
+): CloudflareApiError {
+  const text = errors.length ? describeErrors(errors, messages) : 'success: false without an error';
+  return new CloudflareApiError(scrubSecrets(`Cloudflare refused to ${operation}: ${text}`, token), {
+    code: errors[0]?.code ?? null,
+    httpStatus: 200,
+    retryable: false,
+  });
+}
+
+/** Turns whatever the SDK threw into a CloudflareApiError that is safe to log and show. */
+export function toCloudflareApiError(error: unknown, operation: string, token: string): CloudflareApiError {
+  if (error instanceof CloudflareApiError) return error;
+  if (error instanceof APIConnectionTimeoutError) {
+    return new CloudflareApiError(`Cloudflare did not answer in time while trying to ${operation}`, {
+      code: null,
+      httpStatus: null,
+      retryable: true,
+    });
+  }
+  if (error instanceof APIConnectionError) {
+    return new CloudflareApiError(
+      scrubSecrets(`Could not reach Cloudflare to ${operation}: ${error.cause instanceof Error ? error.cause.message : error.message}`, token),
+      { code: null, httpStatus: null, retryable: true },
+    );
+  }
+  if (error instanceof APIError) {
+    const status = error.status ?? null;
+    const body = (error.error ?? {}) as { errors?: CloudflareErrorEntry[]; messages?: unknown[] };
+    const errors = Array.isArray(body.errors) ? body.errors : [];
+    const text = errors.length ? describeErrors(errors, body.messages ?? []) : `HTTP ${status}`;
+    const retryAfterMs = status === 429 ? parseRetryAfter(error.headers?.get('retry-after')) : undefined;
+    return new CloudflareApiError(scrubSecrets(`Cloudflare refused to ${operation}: ${text} (HTTP ${status})`, token), {
+      code: errors[0]?.code ?? null,
+      httpStatus: status,
+      retryable: status === 429 || (status !== null && status >= 500),
+      retryAfterMs,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    return new CloudflareApiError(`Cloudflare sent an unreadable answer while trying to ${operation}`, {
+      code: null,
+      httpStatus: null,
+      retryable: true,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new CloudflareApiError(scrubSecrets(`Unexpected failure while trying to ${operation}: ${message}`, token), {
+    code: null,
+    httpStatus: null,
+    retryable: false,
+  });
+}

@@ -1,0 +1,29 @@
+import type { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations/index.js';
+import { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
+import { MaintenanceLog } from '../logs/maintenance-log.entity.js';
+import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+
+export const entities = [CloudflareApiKey, CloudflareSite, MaintenanceLog];
+
+export type DatabaseTarget =
+  | { url: string }
+  | { host: string; port: number; user: string; database: string };
+
+export function dataSourceOptions(target: DatabaseTarget, poolSize = 10): DataSourceOptions {
+  const connection =
+    'url' in target
+      ? { url: target.url }
+      : { host: target.host, port: target.port, username: target.user, database: target.database };
+  return {
+    type: 'postgres',
+    ...connection,
+    entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: poolSize },
+  };
+}

@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config.schema.js';
+import { openEmbeddedDatabase, type EmbeddedRole } from './embedded/index.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { runPendingMigrations } from './run-migrations.js';
+
+export interface OpenDatabase {
+  dataSource: DataSource;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when DATABASE_URL is set, else the embedded PGlite database under DATA_DIR. */
+export async function openDatabase(config: AppConfig, role: EmbeddedRole): Promise<OpenDatabase> {
+  const embedded = config.DATABASE_URL
+    ? undefined
+    : await openEmbeddedDatabase({ dataDir: config.DATA_DIR, role });
+  const target = config.DATABASE_URL ? { url: config.DATABASE_URL } : embedded!.connection;
+  const dataSource = new DataSource(dataSourceOptions(target, role === 'cli' ? 4 : 10));
+  try {
+    await dataSource.initialize();
+    if (config.DB_AUTO_MIGRATE) await runPendingMigrations(dataSource);
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.close();
+    throw error;
+  }
+  return {
+    dataSource,
+    embedded: Boolean(embedded),
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.close();
+    },
+  };
+}

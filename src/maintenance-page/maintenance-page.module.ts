@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { MaintenancePageController } from './maintenance-page.controller.js';
+
+@Module({ controllers: [MaintenancePageController] })
+export class MaintenancePageModule {}

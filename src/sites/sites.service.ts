@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
+import type { ZoneRecord } from '../cloudflare/response-schemas.js';
+import { NotFoundError, ValidationError } from '../common/errors.js';
+import { CloudflareSite } from './cloudflare-site.entity.js';
+import { parseDomain, parseMaintenanceUrl, parseSubdomains, parseZoneId } from './site-input.validation.js';
+
+export interface AddSiteInput {
+  domain: string;
+  apiKeyName?: string;
+  zoneId?: string;
+  subdomains?: string;
+  maintenanceUrl?: string;
+  name?: string;
+}
+
+@Injectable()
+export class SitesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    private readonly gateway: CloudflareGateway,
+  ) {}
+
+  private get repository() {
+    return this.dataSource.getRepository(CloudflareSite);
+  }
+
+  /** Everything is validated, and the zone confirmed with Cloudflare, before the row is written. */
+  async add(input: AddSiteInput): Promise<CloudflareSite> {
+    const domain = parseDomain(input.domain);
+    const subdomainList = input.subdomains === undefined ? [] : parseSubdomains(input.subdomains, domain);
+    if (input.subdomains !== undefined && subdomainList.length === 0) {
+      throw new ValidationError('--subdomains was given but lists no subdomain; omit it to cover every subdomain.');
+    }
+    const maintenanceUrl = input.maintenanceUrl === undefined ? null : parseMaintenanceUrl(input.maintenanceUrl);
+    const zoneId = input.zoneId === undefined ? undefined : parseZoneId(input.zoneId);
+    const apiKey = input.apiKeyName ? await this.apiKeys.findByName(input.apiKeyName) : await this.apiKeys.findDefault();
+    if (await this.repository.existsBy({ domain })) {
+      throw new ValidationError(`${domain} is already registered; change it with \`maintenance sites update\`.`);
+    }
+
+    const token = await this.apiKeys.tokenFor(apiKey.id);
+    const zone = zoneId ? await this.gateway.getZone(token, zoneId) : await this.gateway.findZoneByName(token, domain);
+    if (!zone) {
+      throw new ValidationError(`No Cloudflare zone named ${domain} is visible to the API key "${apiKey.name}".`);
+    }
+    if (zone.name !== domain) {
+      throw new ValidationError(`Zone ${zone.id} is ${zone.name}, not ${domain}; check --zone-id.`);
+    }
+
+    return this.repository.save(
+      this.repository.create({
+        name: input.name?.trim() || domain,
+        domain,
+        apiKeyId: apiKey.id,
+        includeSubdomains: subdomainList.length === 0,
+        subdomainList,
+        maintenanceUrl,
+        ...zoneFacts(zone),
+      }),
+    );
+  }
+
+  list(): Promise<CloudflareSite[]> {
+    return this.repository.find({ order: { domain: 'ASC' } });
+  }
+
+  async findByDomain(rawDomain: string): Promise<CloudflareSite> {
+    const domain = parseDomain(rawDomain);
+    const site = await this.repository.findOneBy({ domain });
+    if (!site) throw new NotFoundError(`Unknown site ${domain}. See \`maintenance list\`, or add it with \`maintenance sites add ${domain}\`.`);
+    return site;
+  }
+}
+
+/** The fields Cloudflare owns, as opposed to the operator's settings (DESIGN.md §3.7). */
+export function zoneFacts(zone: ZoneRecord): Pick<CloudflareSite, 'zoneId' | 'accountId' | 'zoneStatus' | 'pageRuleQuota'> {
+  return {
+    zoneId: zone.id,
+    accountId: zone.account.id,
+    zoneStatus: zone.status ?? null,
+    pageRuleQuota: zone.meta?.page_rule_quota ?? null,
+  };
+}
