@@ -1,0 +1,68 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ApiKeysModule } from '../../src/api-keys/api-keys.module.js';
+import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
+import { ConfigModule } from '../../src/config/config.module.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { DatabaseModule } from '../../src/database/database.module.js';
+import { LogsModule } from '../../src/logs/logs.module.js';
+import { LogsService } from '../../src/logs/logs.service.js';
+import { MaintenanceModule } from '../../src/maintenance/maintenance.module.js';
+import { MaintenanceService } from '../../src/maintenance/maintenance.service.js';
+import { SitesModule } from '../../src/sites/sites.module.js';
+import { SitesService } from '../../src/sites/sites.service.js';
+
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
+export const TEST_PUBLIC_URL = 'https://maintenance.example.net';
+
+/** The environment a test's CLI child process or service context runs with. */
+export function testEnv(databaseUrl: string, cloudflareBaseUrl: string, extra: Record<string, string> = {}) {
+  return {
+    DATABASE_URL: databaseUrl,
+    APP_SECRET_KEY: TEST_SECRET_KEY,
+    CLOUDFLARE_API_BASE_URL: cloudflareBaseUrl,
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    CLOUDFLARE_TIMEOUT_MS: '2000',
+    CLOUDFLARE_MAX_RETRIES: '3',
+    ...extra,
+  };
+}
+
+@Module({})
+class ServicesUnderTest {
+  static register(env: Record<string, string>): DynamicModule {
+    return {
+      module: ServicesUnderTest,
+      imports: [
+        ConfigModule.forRoot(loadConfig(env)),
+        DatabaseModule.forRoot('cli'),
+        ApiKeysModule,
+        SitesModule,
+        LogsModule,
+        MaintenanceModule,
+      ],
+    };
+  }
+}
+
+export interface TestContext {
+  app: INestApplicationContext;
+  apiKeys: ApiKeysService;
+  sites: SitesService;
+  logs: LogsService;
+  maintenance: MaintenanceService;
+  close(): Promise<void>;
+}
+
+/** The real services wired by Nest, against a real database and the fake Cloudflare over HTTP. */
+export async function createTestContext(env: Record<string, string>): Promise<TestContext> {
+  const app = await NestFactory.createApplicationContext(ServicesUnderTest.register(env), { logger: false });
+  return {
+    app,
+    apiKeys: app.get(ApiKeysService),
+    sites: app.get(SitesService),
+    logs: app.get(LogsService),
+    maintenance: app.get(MaintenanceService),
+    close: () => app.close(),
+  };
+}

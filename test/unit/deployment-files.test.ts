@@ -1,0 +1,35 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+const root = new URL('../../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+
+describe('deployment files', () => {
+  it('docker-compose.yml runs PostgreSQL and the app built from the Dockerfile, wired together', () => {
+    const compose = parse(read('docker-compose.yml'));
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'postgres']);
+    const { app, postgres } = compose.services;
+    expect(app.build).toBe('.');
+    expect(app.depends_on.postgres.condition).toBe('service_healthy');
+    const db = postgres.environment;
+    expect(app.environment.DATABASE_URL).toBe(`postgres://${db.POSTGRES_USER}:${db.POSTGRES_PASSWORD}@postgres:5432/${db.POSTGRES_DB}`);
+    expect(app.environment.APP_SECRET_KEY).toMatch(/^\$\{APP_SECRET_KEY:\?/);
+    expect(postgres.volumes[0]).toMatch(/^postgres-data:/);
+    expect(compose.volumes).toHaveProperty('postgres-data');
+  });
+
+  it('the Dockerfile builds and starts the server', () => {
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toMatch(/RUN npm ci/);
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/main\.js"\]/);
+  });
+
+  it('.env.example documents every variable the config reads', () => {
+    const example = read('.env.example');
+    const schema = read('src/config/config.schema.ts');
+    const variables = [...schema.matchAll(/^\s{4}([A-Z_]+):/gm)].map((match) => match[1]);
+    expect(variables.length).toBeGreaterThan(5);
+    for (const variable of variables) expect(example).toMatch(new RegExp(`# .+\\n(#.*\\n)*${variable}=`));
+  });
+});
