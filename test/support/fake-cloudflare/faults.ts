@@ -1,0 +1,59 @@
+import type { FaultKind, FaultRule } from './types.js';
+
+interface ArmedFault {
+  method?: string;
+  path?: string | RegExp;
+  skip: number;
+  remaining: number;
+  fault: FaultKind;
+  afterHandling: boolean;
+}
+
+export interface FiredFault {
+  fault: FaultKind;
+  afterHandling: boolean;
+}
+
+/** Injected faults, consulted in the order they were injected; the first armed rule that matches fires. */
+export class FaultBook {
+  private faults: ArmedFault[] = [];
+
+  inject(rule: FaultRule): void {
+    const times = rule.times ?? 1;
+    if (!(times > 0)) throw new Error('FakeCloudflare: a fault needs times > 0');
+    this.faults.push({
+      method: rule.method?.toUpperCase(),
+      path: rule.path,
+      skip: rule.skip ?? 0,
+      remaining: times,
+      fault: rule.fault,
+      afterHandling: rule.afterHandling ?? false,
+    });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  take(method: string, path: string): FiredFault | undefined {
+    for (const armed of this.faults) {
+      if (!matches(armed, method, path)) continue;
+      if (armed.skip > 0) {
+        armed.skip -= 1;
+        continue;
+      }
+      armed.remaining -= 1;
+      if (armed.remaining <= 0) this.faults = this.faults.filter((f) => f !== armed);
+      return { fault: armed.fault, afterHandling: armed.afterHandling };
+    }
+    return undefined;
+  }
+}
+
+function matches(armed: ArmedFault, method: string, path: string): boolean {
+  if (armed.method && armed.method !== method.toUpperCase()) return false;
+  if (armed.path === undefined) return true;
+  if (typeof armed.path === 'string') return armed.path === path;
+  armed.path.lastIndex = 0;
+  return armed.path.test(path);
+}

@@ -1,0 +1,17 @@
+export { FakeCloudflare } from './fake-cloudflare.js';
+export { DEFAULT_ACCOUNT_ID, DEFAULT_ACCOUNT_NAME, PAGE_RULE_QUOTA_BY_PLAN } from './fake-state.js';
+export { matchesTarget } from './target-match.js';
+export { realmSafeFetch } from './realm-safe-fetch.js';
+export type {
+  FakeCloudflareOptions,
+  FakePageRule,
+  FakeTokenInit,
+  FakeZone,
+  FakeZoneInit,
+  FaultKind,
+  FaultRule,
+  NewPageRule,
+  PageRuleTarget,
+  RateLimit,
+  RecordedExchange,
+} from './types.js';

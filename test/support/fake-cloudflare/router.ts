@@ -1,0 +1,74 @@
+import type { Reply } from './envelope.js';
+import {
+  createPageRule,
+  deletePageRule,
+  editPageRule,
+  getPageRule,
+  listPageRules,
+  updatePageRule,
+} from './page-rules.handlers.js';
+import type { Handler, RequestContext } from './request-context.js';
+import { verifyToken } from './tokens.handlers.js';
+import { getZone, listAccounts, listZones } from './zones.handlers.js';
+
+interface Route {
+  method: string;
+  template: string;
+  /** Token-authenticated handler, or one that does its own authentication. */
+  handler: { authed: Handler } | { raw: (ctx: RequestContext) => Reply };
+}
+
+const ROUTES: Route[] = [
+  { method: 'GET', template: '/user/tokens/verify', handler: { raw: verifyToken } },
+  { method: 'GET', template: '/accounts', handler: { authed: listAccounts } },
+  { method: 'GET', template: '/zones', handler: { authed: listZones } },
+  { method: 'GET', template: '/zones/{zone_id}', handler: { authed: getZone } },
+  { method: 'GET', template: '/zones/{zone_id}/pagerules', handler: { authed: listPageRules } },
+  { method: 'POST', template: '/zones/{zone_id}/pagerules', handler: { authed: createPageRule } },
+  { method: 'GET', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: getPageRule } },
+  { method: 'PUT', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: updatePageRule } },
+  { method: 'PATCH', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: editPageRule } },
+  { method: 'DELETE', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: deletePageRule } },
+];
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+export function findRoute(method: string, path: string): RouteMatch | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const params = matchTemplate(route.template, path);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
+
+/** Path parameters of `path` under an OpenAPI-style template such as `/zones/{zone_id}`, or undefined. */
+export function matchTemplate(template: string, path: string): Record<string, string> | undefined {
+  const want = template.split('/');
+  const got = path.replace(/\/+$/, '').split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i += 1) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    const name = /^\{(.+)\}$/.exec(w)?.[1];
+    if (name !== undefined) {
+      if (g === '') return undefined;
+      params[name] = safeDecode(g);
+    } else if (w !== g) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,109 @@
+export type ZonePlan = 'free' | 'pro' | 'business' | 'enterprise';
+export type ZoneStatus = 'active' | 'pending' | 'initializing' | 'moved' | 'deleted' | 'deactivated';
+export type TokenStatus = 'active' | 'disabled' | 'expired';
+export type PageRuleStatus = 'active' | 'disabled';
+
+export interface FakeZoneInit {
+  id?: string;
+  name: string;
+  accountId?: string;
+  accountName?: string;
+  plan?: ZonePlan;
+  /** Default by plan: free 3, pro 20, business 50, enterprise 125. */
+  pageRuleQuota?: number;
+  status?: ZoneStatus;
+  paused?: boolean;
+}
+
+export interface FakeZone {
+  id: string;
+  name: string;
+  accountId: string;
+  accountName: string;
+  plan: ZonePlan;
+  pageRuleQuota: number;
+  status: ZoneStatus;
+  paused: boolean;
+  createdOn: string;
+  modifiedOn: string;
+}
+
+export interface FakeTokenInit {
+  token: string;
+  status?: TokenStatus;
+  /** Accounts whose zones the token can see and edit; undefined = every account. */
+  accountIds?: string[];
+}
+
+export interface FakeToken {
+  id: string;
+  token: string;
+  status: TokenStatus;
+  accountIds?: string[];
+}
+
+export interface PageRuleTarget {
+  target: 'url';
+  constraint: { operator: 'matches'; value: string };
+}
+
+/** A Page Rule as the API shows it, plus `zoneId` and `targetValue` for convenience in tests. */
+export interface FakePageRule {
+  id: string;
+  zoneId: string;
+  targetValue: string;
+  targets: PageRuleTarget[];
+  actions: unknown[];
+  priority: number;
+  status: PageRuleStatus;
+  created_on: string;
+  modified_on: string;
+}
+
+export interface NewPageRule {
+  targetValue: string;
+  actions: unknown[];
+  priority?: number;
+  status?: PageRuleStatus;
+}
+
+export type FaultKind =
+  | { status: number; code?: number; message?: string; retryAfterSeconds?: number }
+  | 'reset'
+  | 'timeout'
+  | 'invalid-json'
+  | 'success-false';
+
+export interface FaultRule {
+  method?: string;
+  /** Matched against the path after /client/v4, without query string: a string must equal it, a RegExp match it. */
+  path?: string | RegExp;
+  /** Let this many matching requests through first. */
+  skip?: number;
+  /** Default 1; Infinity allowed. */
+  times?: number;
+  fault: FaultKind;
+  /** Carry the request out first, then lose or spoil its answer: "it worked, but the client never heard". */
+  afterHandling?: boolean;
+}
+
+export interface RecordedExchange {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: unknown;
+  /** 0 when the fake answered nothing (an injected 'reset' or 'timeout'). */
+  status: number;
+  responseBody: unknown;
+}
+
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
+export interface FakeCloudflareOptions {
+  latencyMs?: number;
+  rateLimit?: RateLimit;
+}
