@@ -76,7 +76,7 @@ export class ApiKeysService {
     return key;
   }
 
-  /** The decrypted token of a key, for the Cloudflare gateway only; marks the key as used. */
+  /** The decrypted token of a key, for the Cloudflare gateway only. */
   async tokenFor(apiKeyId: string): Promise<string> {
     const key = await this.repository
       .createQueryBuilder('key')
@@ -85,8 +85,12 @@ export class ApiKeysService {
       .getOne();
     if (!key) throw new NotFoundError(`API key ${apiKeyId} no longer exists.`);
     if (!key.isActive) throw new ValidationError(`API key "${key.name}" is deactivated; activate it or move the site to another key.`);
-    await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
     return this.cipher.decrypt(key.encryptedToken);
+  }
+
+  /** Recorded after a successful operation only, so that a refused command changes nothing. */
+  async markUsed(apiKeyId: string): Promise<void> {
+    await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
   }
 
   private async verify(token: string): Promise<void> {

@@ -79,7 +79,8 @@ export function toCloudflareApiError(error: unknown, operation: string, token: s
       retryAfterMs,
     });
   }
-  if (error instanceof SyntaxError) {
+  // By name, not instanceof: a SyntaxError from fetch's body parser may come from another realm.
+  if ((error as { name?: unknown } | null)?.name === 'SyntaxError') {
     return new CloudflareApiError(`Cloudflare sent an unreadable answer while trying to ${operation}`, {
       code: null,
       httpStatus: null,

@@ -23,7 +23,8 @@ export function dataSourceOptions(target: DatabaseTarget, poolSize = 10): DataSo
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Failures surface as exceptions; TypeORM's own logger would print to stdout and break --json.
+    logging: false,
     extra: { max: poolSize },
   };
 }

@@ -17,12 +17,13 @@ export function maintenanceTargets(site: SiteRuleSettings): string[] {
 }
 
 /**
- * The same URLs as `target`, spelled differently: `http*://` matches both schemes, as a pattern with no
- * scheme does. Used when a user's own rule already holds the plain pattern, since Cloudflare allows one
- * rule per target string.
+ * The same URLs as `target`, spelled differently: a trailing `/**` matches exactly what `/*` matches.
+ * Used when a user's own rule already holds the plain pattern, since Cloudflare allows one rule per
+ * target string. (`http*://…` would be the natural spelling, but Cloudflare's published schema only
+ * admits `http://` or `https://` as a scheme prefix.)
  */
 export function equivalentTarget(target: string): string {
-  return `http*://${target}`;
+  return target.replace(/\/\*$/, '/**');
 }
 
 export function maintenanceRedirectUrl(site: SiteRuleSettings, publicUrl: string | undefined): string {

@@ -88,6 +88,7 @@ export class MaintenanceService {
         await this.state.recordRules(site.id, owned);
       }
       await this.state.settle(site.id, 'on', owned, reason);
+      await this.apiKeys.markUsed(site.apiKeyId);
       const done = await this.logs.complete(log, {
         outcome: 'success',
         durationMs: performance.now() - started,
@@ -131,6 +132,7 @@ export class MaintenanceService {
         await this.state.recordRules(site.id, remaining);
       }
       await this.state.settle(site.id, 'off', []);
+      await this.apiKeys.markUsed(site.apiKeyId);
       const done = await this.logs.complete(log, {
         outcome: 'success',
         durationMs: performance.now() - started,

@@ -49,10 +49,12 @@ export class SiteStateStore {
   ): Promise<void> {
     await this.dataSource.query(
       `UPDATE cloudflare_sites
-          SET maintenance_state = $2,
+          SET maintenance_state = $2::varchar,
               maintenance_rules = $3::jsonb,
-              maintenance_reason = CASE WHEN $2 = 'off' THEN NULL WHEN $2 = 'on' THEN coalesce($4, maintenance_reason) ELSE maintenance_reason END,
-              maintenance_since = CASE WHEN $2 = 'off' THEN NULL WHEN $2 = 'on' THEN coalesce(maintenance_since, now()) ELSE maintenance_since END,
+              maintenance_reason = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce($4::text, maintenance_reason)
+                                   ELSE maintenance_reason END,
+              maintenance_since = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce(maintenance_since, now())
+                                  ELSE maintenance_since END,
               state_changed_at = now(),
               updated_at = now()
         WHERE id = $1`,

@@ -51,7 +51,7 @@ export class SitesService {
       throw new ValidationError(`Zone ${zone.id} is ${zone.name}, not ${domain}; check --zone-id.`);
     }
 
-    return this.repository.save(
+    const site = await this.repository.save(
       this.repository.create({
         name: input.name?.trim() || domain,
         domain,
@@ -62,6 +62,8 @@ export class SitesService {
         ...zoneFacts(zone),
       }),
     );
+    await this.apiKeys.markUsed(apiKey.id);
+    return site;
   }
 
   list(): Promise<CloudflareSite[]> {

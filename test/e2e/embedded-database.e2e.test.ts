@@ -53,7 +53,7 @@ describe('the embedded default database', () => {
       const after = JSON.parse((await runCli(['status', 'embedded.com', '--json'], { env })).stdout);
       expect(after).toEqual([expect.objectContaining({ inMaintenance: true, reason: 'while the server runs' })]);
     } finally {
-      expect(await server.stop()).toBe(0);
+      expect(await server.stop()).toEqual({ code: null, signal: 'SIGTERM' });
     }
     expect(server.output()).not.toContain(TEST_TOKEN);
 

@@ -90,7 +90,7 @@ describe('maintenance cycle', () => {
 
     const ours = fake.pageRules(zone.id).filter((rule) => !before.some((user) => user.id === rule.id));
     expect(ours.map((rule) => rule.targets[0]!.constraint.value).sort()).toEqual(
-      ['api.some-subs.com/*', 'http*://www.some-subs.com/*', 'some-subs.com/*'].sort(),
+      ['api.some-subs.com/*', 'www.some-subs.com/**', 'some-subs.com/*'].sort(),
     );
     for (const rule of ours) {
       expect(rule.status).toBe('active');
@@ -125,7 +125,7 @@ describe('maintenance cycle', () => {
     } else {
       const ours = fake.pageRules(zone.id).filter((rule) => rule.id !== userRule.id);
       expect(ours).toHaveLength(1);
-      expect(ours[0]!.targets[0]!.constraint.value).toBe('http*://*same-pattern.com/*');
+      expect(ours[0]!.targets[0]!.constraint.value).toBe('*same-pattern.com/**');
       expect(fake.winningRule(zone.id, 'https://same-pattern.com/')?.id).toBe(ours[0]!.id);
       await ctx.maintenance.disableMaintenance(await siteRow(site.id), 'test:operator');
     }
@@ -196,6 +196,25 @@ describe('retry policy', () => {
     expect(fake.pageRules(zone.id)).toHaveLength(1);
   });
 
+  it('retries an unreadable answer', async () => {
+    const { zone, site } = await givenSite(ctx, fake, 'garbled.com');
+    fake.injectFault({ method: 'GET', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'invalid-json' });
+
+    await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+
+    expect(fake.pageRules(zone.id)).toHaveLength(1);
+  });
+
+  it('treats success: false on HTTP 200 as a failure', async () => {
+    const { zone, site } = await givenSite(ctx, fake, 'unsuccessful.com');
+    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'success-false' });
+
+    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
+      /Cloudflare refused to create the Page Rule .*injected success:false \(code 1000\)/,
+    );
+    expect((await siteRow(site.id)).maintenanceState).toBe('off');
+  });
+
   it('retries a burst of 500s and creates exactly one rule', async () => {
     const { zone, site } = await givenSite(ctx, fake, 'server-errors.com');
     fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 2, fault: { status: 500, code: 10001, message: 'Internal error' } });
@@ -220,10 +239,12 @@ describe('retry policy', () => {
 
   it('adopts a rule whose creation answer was lost instead of creating it twice', async () => {
     const { zone, site } = await givenSite(ctx, fake, 'lost-answer.com');
-    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'invalid-json' });
+    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'reset', afterHandling: true });
 
     await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
+    const posts = fake.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === `/zones/${zone.id}/pagerules`);
+    expect(posts).toHaveLength(1);
     const rules = fake.pageRules(zone.id);
     expect(rules).toHaveLength(1);
     expect((await siteRow(site.id)).maintenanceRules.map((rule) => rule.id)).toEqual([rules[0]!.id]);

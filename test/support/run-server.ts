@@ -9,7 +9,8 @@ export interface RunningServer {
   url: string;
   process: ChildProcess;
   output(): string;
-  stop(): Promise<number | null>;
+  /** SIGTERM, then the way it ended: Nest re-raises the signal after its shutdown hooks ran. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 async function freePort(): Promise<number> {
@@ -47,10 +48,11 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
     process: child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
-      return code as number | null;
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      return { code: child.exitCode, signal: child.signalCode };
     },
   };
 }

@@ -36,13 +36,13 @@ describe('planEnable', () => {
     expect(plan.create.every((entry) => entry.forwardUrl === URL_)).toBe(true);
   });
 
-  it("switches to the equivalent http*:// pattern when a user's rule holds the plain one", () => {
+  it("switches to the equivalent /** pattern when a user's rule holds the plain one", () => {
     const plan = planEnable(all, URL_, { name: 'example.com', pageRuleQuota: 3, rules: [rule('u1', '*example.com/*', 1)] });
-    expect(plan.create.map((entry) => entry.target)).toEqual(['http*://*example.com/*']);
+    expect(plan.create.map((entry) => entry.target)).toEqual(['*example.com/**']);
   });
 
   it('names the user rules when both spellings are taken', () => {
-    const rules = [rule('u1', '*example.com/*', 1), rule('u2', 'http*://*example.com/*', 2)];
+    const rules = [rule('u1', '*example.com/*', 1), rule('u2', '*example.com/**', 2)];
     expect(() => planEnable(all, URL_, { name: 'example.com', pageRuleQuota: 5, rules })).toThrow(ConflictError);
     expect(() => planEnable(all, URL_, { name: 'example.com', pageRuleQuota: 5, rules })).toThrow(/Page Rule u1 .*Page Rule u2/);
   });
@@ -65,7 +65,7 @@ describe('findOwnedRules', () => {
     const zoneRules = [
       ours('r1', '*example.com/*', 5),
       rule('u1', '*example.com/*', 1, [{ id: 'forwarding_url', value: { url: 'https://elsewhere.example/', status_code: 302 } }]),
-      ours('r2', 'http*://*example.com/*', 6),
+      ours('r2', '*example.com/**', 6),
       ours('r3', '*example.com/shop/*', 7),
       rule('u2', 'example.com/x', 2),
     ];

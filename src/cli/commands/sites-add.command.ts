@@ -28,7 +28,17 @@ export class SitesAddCommand extends OutputCommand<SitesAddOptions> {
   async run([domain]: string[], options: SitesAddOptions): Promise<void> {
     await this.output.run(
       options,
-      async () => siteView(await this.sites.add({ domain: domain!, ...options })),
+      async () =>
+        siteView(
+          await this.sites.add({
+            domain: domain!,
+            apiKeyName: options.apiKey,
+            zoneId: options.zoneId,
+            subdomains: options.subdomains,
+            maintenanceUrl: options.maintenanceUrl,
+            name: options.name,
+          }),
+        ),
       (site) => `Added ${site.domain} (zone ${site.zoneId}, ${site.coverage}).`,
     );
   }
