@@ -47,6 +47,9 @@ export class MaintenanceService {
   }
 
   async enableMaintenance(site: CloudflareSite, reason: string | null, actor: string): Promise<MaintenanceResult> {
+    if (!site.isActive) {
+      throw new ValidationError(`${site.domain} is marked inactive; activate it before enabling maintenance.`);
+    }
     const forwardUrl = maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
     const zoneId = this.requireZone(site);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'enable', actor, reason };

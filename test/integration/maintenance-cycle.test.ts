@@ -148,6 +148,27 @@ describe('maintenance cycle', () => {
     expect(log!.errorMessage).toContain('removed');
   });
 
+  it('marks the site for reconciliation, keeping the rule ids, when the rollback itself fails', async () => {
+    const { zone, site } = await givenSite(ctx, fake, 'stuck.com', { plan: 'pro', subdomains: 'www' });
+    const forbidden = { status: 403, code: 10000, message: 'Authentication error' };
+    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, skip: 1, times: 1, fault: forbidden });
+    fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), times: 1, fault: forbidden });
+
+    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(/Rollback failed/);
+
+    const left = fake.pageRules(zone.id);
+    expect(left).toHaveLength(1);
+    const stored = await siteRow(site.id);
+    expect(stored.maintenanceState).toBe('needs_reconcile');
+    expect(stored.maintenanceRules).toEqual([{ id: left[0]!.id, target: 'stuck.com/*' }]);
+    await expect(ctx.maintenance.enableMaintenance(stored, null, 'test:operator')).rejects.toThrow(/needs reconciliation/);
+
+    const cleanup = await ctx.maintenance.disableMaintenance(stored, 'test:operator');
+    expect(cleanup.outcome).toBe('success');
+    expect(fake.pageRules(zone.id)).toEqual([]);
+    expect((await siteRow(site.id)).maintenanceState).toBe('off');
+  });
+
   it('refuses a plan larger than the free quota before writing anything', async () => {
     const { zone, site } = await givenSite(ctx, fake, 'quota.com', { plan: 'free', subdomains: 'www' });
     fake.addPageRule(zone.id, { targetValue: 'quota.com/a/*', actions: [userCacheRule], priority: 1, status: 'active' });

@@ -26,14 +26,14 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `cm_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   const dataSource = new DataSource(dataSourceOptions({ url: url.toString() }, 4));
   await dataSource.initialize();
-  await runPendingMigrations(dataSource);
+  if (options.migrate ?? true) await runPendingMigrations(dataSource);
   return {
     url: url.toString(),
     dataSource,
