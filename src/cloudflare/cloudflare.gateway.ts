@@ -7,6 +7,8 @@ import { CloudflareApiError } from './cloudflare-api.error.js';
 import { isForwardingRule } from './forwarding-rule.js';
 import { scrubSecrets, toCloudflareApiError, unsuccessfulEnvelopeError } from './error-mapping.js';
 import {
+  accountListSchema,
+  type AccountRecord,
   deletedSchema,
   envelopeSchema,
   pageRuleListSchema,
@@ -18,7 +20,8 @@ import {
   zoneSchema,
   type ZoneRecord,
 } from './response-schemas.js';
-import { type RetryHooks, type RetryPolicy, withRetry } from './retry-policy.js';
+import { RequestBudget } from './request-budget.js';
+import { type RetryPolicy, withRetry } from './retry-policy.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
 export interface ForwardingRuleSpec {
@@ -39,7 +42,10 @@ type SdkCall = { asResponse(): Promise<Response> };
 export class CloudflareGateway {
   private readonly policy: RetryPolicy;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly budget: RequestBudget,
+  ) {
     this.policy = {
       retries: config.CLOUDFLARE_MAX_RETRIES,
       maxRetryAfterMs: config.CLOUDFLARE_MAX_RETRY_AFTER_SECONDS * 1000,
@@ -66,6 +72,21 @@ export class CloudflareGateway {
       client.zones.list({ name, per_page: 5 }),
     );
     return result.find((zone) => zone.name === name);
+  }
+
+  /** One page of the zones the token can see; the last page is the first empty one (DESIGN.md §2). */
+  async listZonesPage(token: string, page: number, perPage = 50): Promise<{ zones: ZoneRecord[]; totalPages?: number }> {
+    const { result, resultInfo } = await this.call(token, `list zones (page ${page})`, zoneListSchema, (client) =>
+      client.zones.list({ page, per_page: perPage }),
+    );
+    return { zones: result, totalPages: resultInfo?.total_pages };
+  }
+
+  async listAccounts(token: string): Promise<AccountRecord[]> {
+    const { result } = await this.call(token, 'list the accounts of the API token', accountListSchema, (client) =>
+      client.accounts.list({ per_page: 50 }),
+    );
+    return result;
   }
 
   async listPageRules(token: string, zoneId: string): Promise<PageRuleRecord[]> {
@@ -97,6 +118,7 @@ export class CloudflareGateway {
       return result;
     };
     return withRetry(this.policy, create, {
+      onRateLimited: (waitMs) => this.budget.pause(token, waitMs),
       beforeRetry: async () => {
         const rules = await this.once(token, operation, pageRuleListSchema, (client) =>
           client.pageRules.list({ zone_id: zoneId }),
@@ -124,9 +146,10 @@ export class CloudflareGateway {
     operation: string,
     schema: z.ZodType<T>,
     request: (client: Cloudflare) => SdkCall,
-    hooks?: RetryHooks,
   ): Promise<Envelope<T>> {
-    return withRetry(this.policy, () => this.once(token, operation, schema, request), hooks);
+    return withRetry(this.policy, () => this.once(token, operation, schema, request), {
+      onRateLimited: (waitMs) => this.budget.pause(token, waitMs),
+    });
   }
 
   private async once<T>(
@@ -135,6 +158,7 @@ export class CloudflareGateway {
     schema: z.ZodType<T>,
     request: (client: Cloudflare) => SdkCall,
   ): Promise<Envelope<T>> {
+    const release = await this.budget.acquire(token);
     try {
       const response = await request(this.client(token)).asResponse();
       const envelope = envelopeSchema.safeParse(await response.json());
@@ -147,6 +171,8 @@ export class CloudflareGateway {
       return { result: result.data, resultInfo: envelope.data.result_info };
     } catch (error) {
       throw toCloudflareApiError(error, operation, token);
+    } finally {
+      release();
     }
   }
 

@@ -48,3 +48,6 @@ export const tokenVerificationSchema = z
   .object({ id: z.string(), status: z.enum(['active', 'disabled', 'expired']) })
   .loose();
 export type TokenVerification = z.infer<typeof tokenVerificationSchema>;
+
+export const accountListSchema = z.array(z.object({ id: z.string().min(1), name: z.string().optional() }).loose());
+export type AccountRecord = z.infer<typeof accountListSchema>[number];

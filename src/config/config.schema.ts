@@ -20,6 +20,8 @@ export const configSchema = z
     CLOUDFLARE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
     CLOUDFLARE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
     CLOUDFLARE_MAX_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(900).default(120),
+    CLOUDFLARE_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(1200),
+    CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
     APP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
     PUBLIC_URL: httpUrl.optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -42,6 +42,10 @@ export class MaintenanceLog extends BaseEntity {
   @Column({ name: 'error_message', type: 'text', nullable: true })
   errorMessage: string | null;
 
+  /** host:pid:boot-id of the process that wrote a pending row, so reconcile can tell a crash. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -82,6 +82,23 @@ export class CloudflareSite extends BaseEntity {
   @Column({ name: 'page_rule_quota', type: 'integer', nullable: true })
   pageRuleQuota: number | null;
 
+  @Column({ name: 'zone_paused', type: 'boolean', nullable: true })
+  zonePaused: boolean | null;
+
+  @Column({ name: 'zone_plan', type: 'varchar', length: 64, nullable: true })
+  zonePlan: string | null;
+
+  @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true })
+  lastSyncedAt: Date | null;
+
+  /** operator: switched off by hand, sync leaves it so; zone_missing: sync did it and undoes it. */
+  @Column({ name: 'inactive_reason', type: 'varchar', length: 32, nullable: true })
+  inactiveReason: 'operator' | 'zone_missing' | null;
+
+  /** host:pid:boot-id of the process holding a transitional state, so reconcile can tell a crash. */
+  @Column({ name: 'claimed_by', type: 'varchar', length: 200, nullable: true })
+  claimedBy: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

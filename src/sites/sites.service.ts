@@ -79,11 +79,15 @@ export class SitesService {
 }
 
 /** The fields Cloudflare owns, as opposed to the operator's settings (DESIGN.md §3.7). */
-export function zoneFacts(zone: ZoneRecord): Pick<CloudflareSite, 'zoneId' | 'accountId' | 'zoneStatus' | 'pageRuleQuota'> {
+export type ZoneFacts = Pick<CloudflareSite, 'zoneId' | 'accountId' | 'zoneStatus' | 'zonePaused' | 'zonePlan' | 'pageRuleQuota'>;
+
+export function zoneFacts(zone: ZoneRecord): ZoneFacts {
   return {
     zoneId: zone.id,
     accountId: zone.account.id,
     zoneStatus: zone.status ?? null,
+    zonePaused: zone.paused ?? null,
+    zonePlan: zone.plan?.name ?? null,
     pageRuleQuota: zone.meta?.page_rule_quota ?? null,
   };
 }
