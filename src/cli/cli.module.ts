@@ -17,6 +17,8 @@ import { EnableCommand } from './commands/enable.command.js';
 import { ListCommand } from './commands/list.command.js';
 import { SitesAddCommand } from './commands/sites-add.command.js';
 import { SitesListCommand } from './commands/sites-list.command.js';
+import { SitesRemoveCommand } from './commands/sites-remove.command.js';
+import { SitesUpdateCommand } from './commands/sites-update.command.js';
 import { SitesCommand } from './commands/sites.command.js';
 import { StatusCommand } from './commands/status.command.js';
 
@@ -42,6 +44,8 @@ export class CliModule {
         SitesCommand,
         SitesAddCommand,
         SitesListCommand,
+        SitesUpdateCommand,
+        SitesRemoveCommand,
         EnableCommand,
         DisableCommand,
         StatusCommand,

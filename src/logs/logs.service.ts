@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { currentProcessOwner } from '../common/process-owner.js';
 import { type LogAction, MaintenanceLog } from './maintenance-log.entity.js';
 
 export interface LogSubject {
@@ -56,7 +57,9 @@ export class LogsService {
 
   /** Written before the first Cloudflare call, so that a crash still leaves a trace (DESIGN.md §3.6). */
   start(subject: LogSubject): Promise<MaintenanceLog> {
-    return this.repository.save(this.repository.create({ ...subject, reason: subject.reason ?? null, outcome: 'pending' }));
+    return this.repository.save(
+      this.repository.create({ ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),
+    );
   }
 
   async complete(log: MaintenanceLog, completion: LogCompletion): Promise<MaintenanceLog> {

@@ -5,6 +5,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { CloudflareApiError } from '../cloudflare/cloudflare-api.error.js';
 import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
 import { AppError, ConflictError, ValidationError } from '../common/errors.js';
+import { isOwnerGone } from '../common/process-owner.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { LogsService, type LogSubject } from '../logs/logs.service.js';
@@ -12,8 +13,9 @@ import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import type { CloudflareSite, MaintenanceState, OwnedRule } from '../sites/cloudflare-site.entity.js';
 import { maintenanceRedirectUrl } from './maintenance-targets.js';
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
-import { findOwnedRules, planEnable } from './rule-plan.js';
-import { SiteStateStore } from './site-state.store.js';
+import { findOwnedRules } from './rule-plan.js';
+import { type Progress, requireZone, RuleOperations, ruleIds } from './rule-operations.js';
+import { type RuleSettings, SiteStateStore } from './site-state.store.js';
 
 /** How long an operation waits for another one on the same site to finish before giving up. */
 const WAIT_FOR_OTHER_MS = 120_000;
@@ -40,6 +42,7 @@ export class MaintenanceService {
     private readonly apiKeys: ApiKeysService,
     private readonly logs: LogsService,
     private readonly state: SiteStateStore,
+    private readonly rules: RuleOperations,
   ) {}
 
   async getStatus(site: CloudflareSite): Promise<MaintenanceStatus> {
@@ -51,7 +54,7 @@ export class MaintenanceService {
       throw new ValidationError(`${site.domain} is marked inactive; activate it before enabling maintenance.`);
     }
     const forwardUrl = maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
-    const zoneId = this.requireZone(site);
+    const zoneId = requireZone(site);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'enable', actor, reason };
 
     const claim = await this.claim(site, ['off'], 'enabling', 'on');
@@ -67,30 +70,12 @@ export class MaintenanceService {
 
     const log = await this.logs.start(subject);
     const started = performance.now();
-    const owned: OwnedRule[] = [];
+    const progress: Progress = { step: 'read the API key', created: [] };
     let token: string | undefined;
-    let step = 'read the API key';
     try {
       token = await this.apiKeys.tokenFor(site.apiKeyId);
-      step = 'read the zone and its Page Rules';
-      const [zone, rules] = await Promise.all([
-        this.gateway.getZone(token, zoneId),
-        this.gateway.listPageRules(token, zoneId),
-      ]);
-      step = 'plan the rules';
-      const plan = planEnable(claim.site, forwardUrl, {
-        name: zone.name,
-        pageRuleQuota: zone.meta?.page_rule_quota,
-        rules,
-      });
-      owned.push(...plan.adopted);
-      for (const [index, rule] of plan.create.entries()) {
-        step = `create rule ${index + 1} of ${plan.create.length} (${rule.target})`;
-        const created = await this.gateway.createForwardingRule(token, zoneId, rule);
-        owned.push({ id: created.id, target: rule.target });
-        await this.state.recordRules(site.id, owned);
-      }
-      await this.state.settle(site.id, 'on', owned, reason);
+      const owned = await this.rules.createRules(token, claim.site, forwardUrl, progress, []);
+      await this.state.settle(site.id, 'on', owned, { reason });
       await this.apiKeys.markUsed(site.apiKeyId);
       const done = await this.logs.complete(log, {
         outcome: 'success',
@@ -99,19 +84,76 @@ export class MaintenanceService {
       });
       return { domain: site.domain, outcome: 'success', message: `${site.domain} is in maintenance.`, log: done };
     } catch (error) {
-      const left = token ? await this.removeRules(token, zoneId, owned) : owned;
+      const owned = [...progress.adopted ?? [], ...progress.created];
+      const left = token ? await this.rules.removeRules(token, zoneId, owned) : owned;
       await this.state.settle(site.id, left.length ? 'needs_reconcile' : 'off', left);
       const aftermath = left.length
         ? `Rollback failed: rule(s) ${ruleIds(left).join(', ')} are still in the zone and the site is marked for reconciliation.`
         : owned.length
           ? `The ${owned.length} rule(s) already created were removed; the site is out of maintenance.`
           : 'Nothing was changed in Cloudflare; the site is out of maintenance.';
-      throw await this.fail(log, started, error, `Enabling maintenance on ${site.domain} failed at step "${step}"`, aftermath, owned);
+      throw await this.fail(log, started, error, `Enabling maintenance on ${site.domain} failed at step "${progress.step}"`, aftermath, owned);
     }
   }
 
+  /**
+   * Applies new rule settings (subdomain mode, subdomains, maintenance URL) to a site in maintenance:
+   * the new rules are created first, then the old ones removed, so the site never has a gap; if the
+   * new rules cannot all be created they are removed again and nothing changes.
+   */
+  async changeRuleSettings(site: CloudflareSite, settings: RuleSettings, actor: string): Promise<MaintenanceResult> {
+    const next = { ...site, ...settings } as CloudflareSite;
+    const forwardUrl = maintenanceRedirectUrl(next, this.config.PUBLIC_URL);
+    const zoneId = requireZone(site);
+    const claimed = await this.state.claim(site.id, ['on'], 'enabling');
+    if (!claimed) {
+      throw new ConflictError(`${site.domain} is no longer simply in maintenance (another operation is running); try again.`);
+    }
+    const log = await this.logs.start({
+      siteId: site.id,
+      domain: site.domain,
+      action: 'enable',
+      actor,
+      reason: 'rules re-applied after a settings change',
+    });
+    const started = performance.now();
+    const previous = claimed.maintenanceRules;
+    const progress: Progress = { step: 'read the API key', created: [] };
+    let token: string | undefined;
+    let kept: OwnedRule[];
+    try {
+      token = await this.apiKeys.tokenFor(site.apiKeyId);
+      kept = await this.rules.createRules(token, next, forwardUrl, progress, previous);
+    } catch (error) {
+      const left = token ? await this.rules.removeRules(token, zoneId, progress.created) : progress.created;
+      await this.state.settle(site.id, left.length ? 'needs_reconcile' : 'on', [...previous, ...left]);
+      const aftermath = left.length
+        ? `Rollback failed: new rule(s) ${ruleIds(left).join(', ')} are still in the zone; the site is marked for reconciliation.`
+        : 'The previous rules and settings are unchanged; the site is still in maintenance.';
+      throw await this.fail(log, started, error, `Changing the rules of ${site.domain} failed at step "${progress.step}"`, aftermath, progress.created);
+    }
+
+    const obsolete = previous.filter((rule) => !kept.some((keep) => keep.id === rule.id));
+    const leftovers = await this.rules.removeRules(token, zoneId, obsolete);
+    await this.state.settle(site.id, 'on', [...kept, ...leftovers], { settings });
+    if (leftovers.length) {
+      const message =
+        `The new rules of ${site.domain} are active, but old rule(s) ${ruleIds(leftovers).join(', ')} could not be removed; ` +
+        'they stay recorded with the site and are removed when maintenance is disabled.';
+      const done = await this.logs.complete(log, {
+        outcome: 'failed',
+        durationMs: performance.now() - started,
+        ruleIds: ruleIds(kept),
+        errorMessage: message,
+      });
+      throw new MaintenanceFailedError(message, done, undefined);
+    }
+    const done = await this.logs.complete(log, { outcome: 'success', durationMs: performance.now() - started, ruleIds: ruleIds(kept) });
+    return { domain: site.domain, outcome: 'success', message: `${site.domain}: rules updated for the new settings.`, log: done };
+  }
+
   async disableMaintenance(site: CloudflareSite, actor: string): Promise<MaintenanceResult> {
-    const zoneId = this.requireZone(site);
+    const zoneId = requireZone(site);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'disable', actor };
 
     const claim = await this.claim(site, ['on', 'needs_reconcile'], 'disabling', 'off');
@@ -160,13 +202,19 @@ export class MaintenanceService {
     goal: 'on' | 'off',
   ): Promise<Claim> {
     const deadline = Date.now() + WAIT_FOR_OTHER_MS;
+    let abandonedBy: string | null = null;
     for (;;) {
-      const claimed = await this.state.claim(site.id, from, to);
+      const claimed = await this.state.claim(site.id, from, to, abandonedBy);
       if (claimed) return { site: claimed };
       const current = await this.state.find(site.id);
       if (!current) throw new ValidationError(`${site.domain} was removed.`);
       if (current.maintenanceState === goal || current.maintenanceState === 'needs_reconcile') return { settled: current };
       if (current.maintenanceState === 'off' || current.maintenanceState === 'on') continue;
+      if (isOwnerGone(current.claimedBy)) {
+        // The process that held the claim died mid-operation: take it over now rather than wait it out.
+        abandonedBy = current.claimedBy;
+        continue;
+      }
       if (Date.now() > deadline) {
         throw new ConflictError(
           `${site.domain} is busy: another operation (${current.maintenanceState}) has held it since ` +
@@ -180,19 +228,6 @@ export class MaintenanceService {
   private async skip(subject: LogSubject, message: string): Promise<MaintenanceResult> {
     const log = await this.logs.skipped(subject, message);
     return { domain: subject.domain, outcome: 'skipped', message, log };
-  }
-
-  /** Deletes what it can and returns the rules that could not be deleted. */
-  private async removeRules(token: string, zoneId: string, rules: OwnedRule[]): Promise<OwnedRule[]> {
-    const left: OwnedRule[] = [];
-    for (const rule of [...rules].reverse()) {
-      try {
-        await this.gateway.deletePageRule(token, zoneId, rule.id);
-      } catch {
-        left.push(rule);
-      }
-    }
-    return left;
   }
 
   private async fail(
@@ -215,13 +250,6 @@ export class MaintenanceService {
     return new MaintenanceFailedError(message, done, error);
   }
 
-  private requireZone(site: CloudflareSite): string {
-    if (!site.zoneId) {
-      throw new ValidationError(`${site.domain} has no Cloudflare zone id; add it again with --zone-id, or sync it from Cloudflare.`);
-    }
-    return site.zoneId;
-  }
-
   private redirectUrlIfKnown(site: CloudflareSite): string | undefined {
     try {
       return maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
@@ -229,8 +257,4 @@ export class MaintenanceService {
       return undefined;
     }
   }
-}
-
-function ruleIds(rules: OwnedRule[]): string[] {
-  return rules.map((rule) => rule.id);
 }

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { currentProcessOwner } from '../common/process-owner.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from '../sites/cloudflare-site.entity.js';
+import type { SiteRuleSettings } from './maintenance-targets.js';
 
 /**
- * A process that crashed mid-operation leaves the site in a transitional state; after this long
- * without progress another operation may take the claim over (state_changed_at is bumped on every
- * rule we record, so a slow but living operation keeps its claim).
+ * A process that crashed mid-operation leaves the site in a transitional state. Its claim can be taken
+ * over at once when its owner is known to be gone (same host, pid dead), else after this long without
+ * progress (state_changed_at is bumped on every rule we record, so a slow but living operation keeps it).
  */
 export const STALE_CLAIM_SECONDS = 600;
+
+export type RuleSettings = Pick<SiteRuleSettings, 'includeSubdomains' | 'subdomainList' | 'maintenanceUrl'>;
 
 /** The maintenance state of sites, changed only by conditional updates (DESIGN.md §3.3). */
 @Injectable()
@@ -18,17 +22,26 @@ export class SiteStateStore {
     return this.dataSource.getRepository(CloudflareSite).findOneBy({ id: siteId });
   }
 
-  /** Moves the site from one of `from` (or a stale claim) to `to`; null when someone else holds it. */
-  async claim(siteId: string, from: MaintenanceState[], to: 'enabling' | 'disabling'): Promise<CloudflareSite | null> {
+  /**
+   * Moves the site from one of `from` (or from a stale or abandoned claim) to `to`, recording this
+   * process as the claim's owner; null when someone else holds it.
+   */
+  async claim(
+    siteId: string,
+    from: MaintenanceState[],
+    to: 'enabling' | 'disabling',
+    abandonedBy: string | null = null,
+  ): Promise<CloudflareSite | null> {
     const [rows] = await this.dataSource.query(
       `UPDATE cloudflare_sites
-          SET maintenance_state = $3, state_changed_at = now(), updated_at = now()
+          SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now()
         WHERE id = $1
           AND (maintenance_state = ANY($2::varchar[])
                OR (maintenance_state IN ('enabling', 'disabling')
-                   AND state_changed_at < now() - make_interval(secs => $4)))
+                   AND (state_changed_at < now() - make_interval(secs => $4)
+                        OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
         RETURNING id`,
-      [siteId, from, to, STALE_CLAIM_SECONDS],
+      [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy],
     );
     return rows.length ? this.find(siteId) : null;
   }
@@ -41,12 +54,14 @@ export class SiteStateStore {
     );
   }
 
+  /** Ends a transition; with `settings`, the rule settings are saved in the same statement as the rules. */
   async settle(
     siteId: string,
     state: 'on' | 'off' | 'needs_reconcile',
     rules: OwnedRule[],
-    reason?: string | null,
+    options: { reason?: string | null; settings?: RuleSettings } = {},
   ): Promise<void> {
+    const settings = options.settings;
     await this.dataSource.query(
       `UPDATE cloudflare_sites
           SET maintenance_state = $2::varchar,
@@ -55,10 +70,23 @@ export class SiteStateStore {
                                    ELSE maintenance_reason END,
               maintenance_since = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce(maintenance_since, now())
                                   ELSE maintenance_since END,
+              include_subdomains = CASE WHEN $5::boolean THEN $6::boolean ELSE include_subdomains END,
+              subdomain_list = CASE WHEN $5::boolean THEN $7::text[] ELSE subdomain_list END,
+              maintenance_url = CASE WHEN $5::boolean THEN $8::varchar ELSE maintenance_url END,
+              claimed_by = NULL,
               state_changed_at = now(),
               updated_at = now()
         WHERE id = $1`,
-      [siteId, state, JSON.stringify(rules), reason ?? null],
+      [
+        siteId,
+        state,
+        JSON.stringify(rules),
+        options.reason ?? null,
+        Boolean(settings),
+        settings?.includeSubdomains ?? null,
+        settings?.subdomainList ?? null,
+        settings?.maintenanceUrl ?? null,
+      ],
     );
   }
 }

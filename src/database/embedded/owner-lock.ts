@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createExclusive, readIfExists, replaceAtomically } from './atomic-file.js';
-import { bootId } from './boot-id.js';
-import { isHolderAlive, isProcessAlive, parseHolder } from './holder-liveness.js';
+import { bootId } from '../../common/boot-id.js';
+import { isProcessAlive } from '../../common/process-liveness.js';
+import { isHolderAlive, parseHolder } from './holder-liveness.js';
 import { removeStaleFile } from './stale-file-removal.js';
 import type { EmbeddedConnection, EmbeddedRole } from './types.js';
 

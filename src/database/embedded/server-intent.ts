@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { readIfExists, replaceAtomically } from './atomic-file.js';
-import { bootId } from './boot-id.js';
+import { bootId } from '../../common/boot-id.js';
 import { type Holder, isHolderAlive, parseHolder } from './holder-liveness.js';
 import { removeStaleFile } from './stale-file-removal.js';
 

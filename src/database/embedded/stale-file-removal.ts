@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { createExclusive, readIfExists } from './atomic-file.js';
-import { bootId } from './boot-id.js';
+import { bootId } from '../../common/boot-id.js';
 import { isHolderAlive, parseHolder } from './holder-liveness.js';
 
 export type StaleRemoval = 'removed' | 'changed' | 'contended';

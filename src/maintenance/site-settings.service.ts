@@ -1,0 +1,160 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
+import { ConflictError, ValidationError } from '../common/errors.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { parseMaintenanceUrl, parseSubdomains } from '../sites/site-input.validation.js';
+import { maintenanceRedirectUrl, maintenanceTargets, type SiteRuleSettings } from './maintenance-targets.js';
+import { MaintenanceService } from './maintenance.service.js';
+import type { RuleSettings } from './site-state.store.js';
+
+export interface SiteChanges {
+  name?: string;
+  /** A comma-separated list, or null for "all subdomains". */
+  subdomains?: string | null;
+  /** A URL, or null for "the default page under PUBLIC_URL". */
+  maintenanceUrl?: string | null;
+  active?: boolean;
+  apiKeyName?: string;
+}
+
+export interface SiteUpdateResult {
+  site: CloudflareSite;
+  changed: string[];
+  rulesReapplied: boolean;
+}
+
+/**
+ * The operator's settings of a site. A change that alters the rules of a site in maintenance is
+ * applied to Cloudflare at once (new rules first, then the old ones removed) or refused; it is never
+ * saved while the zone still holds rules for the old settings.
+ */
+@Injectable()
+export class SiteSettingsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    private readonly gateway: CloudflareGateway,
+    private readonly maintenance: MaintenanceService,
+  ) {}
+
+  async update(site: CloudflareSite, changes: SiteChanges, actor: string): Promise<SiteUpdateResult> {
+    const rules = this.nextRuleSettings(site, changes);
+    const name = changes.name === undefined ? site.name : changes.name.trim();
+    if (!name || name.length > 255) throw new ValidationError('Invalid name: give 1–255 characters.');
+    const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
+    const changed = this.describeChanges(site, rules, name, changes.active, apiKey?.id);
+    if (changed.length === 0) return { site, changed, rulesReapplied: false };
+
+    if (changes.active === false && site.maintenanceState !== 'off') {
+      throw new ConflictError(`${site.domain} is in maintenance (${site.maintenanceState}); disable maintenance before deactivating it.`);
+    }
+    if (apiKey && apiKey.id !== site.apiKeyId && site.zoneId) {
+      const zone = await this.gateway.getZone(await this.apiKeys.tokenFor(apiKey.id), site.zoneId).catch(() => undefined);
+      if (!zone) throw new ValidationError(`The API key "${apiKey.name}" cannot see the zone of ${site.domain}; the site keeps its key.`);
+    }
+
+    const rulesChange = this.rulesDiffer(site, rules);
+    let rulesReapplied = false;
+    if (rulesChange && site.maintenanceState === 'on') {
+      await this.maintenance.changeRuleSettings(site, rules, actor);
+      rulesReapplied = true;
+    } else if (rulesChange && site.maintenanceState !== 'off') {
+      throw new ConflictError(
+        `${site.domain} is ${site.maintenanceState}; its rule settings can change once it is settled (run reconcile or try again).`,
+      );
+    }
+
+    const active = changes.active ?? site.isActive;
+    const inactiveReason = active ? null : changes.active === false ? 'operator' : site.inactiveReason;
+    // Conditional on the state seen above, so that a concurrent enable cannot run on half-saved settings.
+    const [rows] = await this.dataSource.query(
+      `UPDATE cloudflare_sites
+          SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
+              include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9, updated_at = now()
+        WHERE id = $1 AND maintenance_state = $2
+        RETURNING id`,
+      [
+        site.id,
+        rulesReapplied ? 'on' : site.maintenanceState,
+        name,
+        active,
+        inactiveReason,
+        apiKey?.id ?? site.apiKeyId,
+        rules.includeSubdomains,
+        rules.subdomainList,
+        rules.maintenanceUrl,
+      ],
+    );
+    if (!rows.length) throw new ConflictError(`${site.domain} changed state while it was being updated; try again.`);
+    const saved = await this.dataSource.getRepository(CloudflareSite).findOneByOrFail({ id: site.id });
+    return { site: saved, changed, rulesReapplied };
+  }
+
+  async remove(site: CloudflareSite): Promise<void> {
+    const [, deleted] = await this.dataSource.query(
+      `DELETE FROM cloudflare_sites WHERE id = $1 AND maintenance_state = 'off'`,
+      [site.id],
+    );
+    if (!deleted) {
+      throw new ConflictError(
+        `${site.domain} is in maintenance (${site.maintenanceState}); disable maintenance before removing it, ` +
+          'or its rules would stay in Cloudflare with nobody to remove them.',
+      );
+    }
+  }
+
+  private nextRuleSettings(site: CloudflareSite, changes: SiteChanges): RuleSettings {
+    const subdomainList =
+      changes.subdomains === undefined
+        ? site.subdomainList
+        : changes.subdomains === null
+          ? []
+          : parseSubdomains(changes.subdomains, site.domain);
+    if (changes.subdomains !== undefined && changes.subdomains !== null && subdomainList.length === 0) {
+      throw new ValidationError('--subdomains lists no subdomain; use --all-subdomains to cover every subdomain.');
+    }
+    return {
+      includeSubdomains: changes.subdomains === undefined ? site.includeSubdomains : changes.subdomains === null,
+      subdomainList,
+      maintenanceUrl:
+        changes.maintenanceUrl === undefined
+          ? site.maintenanceUrl
+          : changes.maintenanceUrl === null
+            ? null
+            : parseMaintenanceUrl(changes.maintenanceUrl),
+    };
+  }
+
+  private rulesDiffer(site: CloudflareSite, next: RuleSettings): boolean {
+    const after = { ...site, ...next };
+    const same =
+      maintenanceTargets(site).join(' ') === maintenanceTargets(after).join(' ') &&
+      this.redirectUrl(site) === this.redirectUrl(after);
+    return !same;
+  }
+
+  private redirectUrl(site: SiteRuleSettings): string | undefined {
+    try {
+      return maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private describeChanges(site: CloudflareSite, rules: RuleSettings, name: string, active: boolean | undefined, apiKeyId?: string): string[] {
+    const changed: string[] = [];
+    if (name !== site.name) changed.push('name');
+    if (rules.includeSubdomains !== site.includeSubdomains || rules.subdomainList.join(',') !== site.subdomainList.join(',')) {
+      changed.push('subdomains');
+    }
+    if (rules.maintenanceUrl !== site.maintenanceUrl) changed.push('maintenance URL');
+    if (active !== undefined && active !== site.isActive) changed.push(active ? 'activated' : 'deactivated');
+    if (apiKeyId !== undefined && apiKeyId !== site.apiKeyId) changed.push('API key');
+    return changed;
+  }
+}
