@@ -8,14 +8,18 @@ export function currentProcessOwner(): string {
 }
 
 /**
- * True only when we can tell that the owning process is gone: it ran on this host and its boot ended
- * or its pid no longer exists. Another host's process cannot be checked; callers fall back to age.
+ * Whether the process that wrote `owner` still runs. Only a process of this host can be checked
+ * (its boot ended, or its pid is gone); another host's is 'unknown' and callers fall back to age.
  */
-export function isOwnerGone(owner: string | null): boolean {
-  if (!owner) return false;
+export function ownerStatus(owner: string | null): 'alive' | 'gone' | 'unknown' {
+  if (!owner) return 'unknown';
   const [host, pid, boot] = owner.split(':');
-  if (host !== hostname()) return false;
+  if (host !== hostname()) return 'unknown';
   const currentBoot = bootId();
-  if (boot && currentBoot && boot !== currentBoot) return true;
-  return !isProcessAlive(Number(pid));
+  if (boot && currentBoot && boot !== currentBoot) return 'gone';
+  return isProcessAlive(Number(pid)) ? 'alive' : 'gone';
+}
+
+export function isOwnerGone(owner: string | null): boolean {
+  return ownerStatus(owner) === 'gone';
 }

@@ -40,3 +40,8 @@ export function maintenanceRedirectUrl(site: SiteRuleSettings, publicUrl: string
   url.searchParams.set('site', site.domain);
   return url.toString();
 }
+
+/** The redirect URL, or undefined when the site has none and PUBLIC_URL is unset. */
+export function redirectUrlIfKnown(site: SiteRuleSettings, publicUrl: string | undefined): string | undefined {
+  return site.maintenanceUrl ?? (publicUrl ? maintenanceRedirectUrl(site, publicUrl) : undefined);
+}

@@ -11,7 +11,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { LogsService, type LogSubject } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import type { CloudflareSite, MaintenanceState, OwnedRule } from '../sites/cloudflare-site.entity.js';
-import { maintenanceRedirectUrl } from './maintenance-targets.js';
+import { maintenanceRedirectUrl, redirectUrlIfKnown } from './maintenance-targets.js';
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
 import { findOwnedRules } from './rule-plan.js';
 import { type Progress, requireZone, RuleOperations, ruleIds } from './rule-operations.js';
@@ -167,7 +167,7 @@ export class MaintenanceService {
       const token = await this.apiKeys.tokenFor(site.apiKeyId);
       step = 'list the Page Rules';
       const zoneRules = await this.gateway.listPageRules(token, zoneId);
-      const forwardUrl = this.redirectUrlIfKnown(claim.site);
+      const forwardUrl = redirectUrlIfKnown(claim.site, this.config.PUBLIC_URL);
       const ours = findOwnedRules(claim.site, forwardUrl, claim.site.maintenanceRules, zoneRules);
       remaining = ours;
       for (const [index, rule] of ours.entries()) {
@@ -250,11 +250,4 @@ export class MaintenanceService {
     return new MaintenanceFailedError(message, done, error);
   }
 
-  private redirectUrlIfKnown(site: CloudflareSite): string | undefined {
-    try {
-      return maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
-    } catch {
-      return undefined;
-    }
-  }
 }

@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { parseMaintenanceUrl, parseSubdomains } from '../sites/site-input.validation.js';
-import { maintenanceRedirectUrl, maintenanceTargets, type SiteRuleSettings } from './maintenance-targets.js';
+import { maintenanceTargets, redirectUrlIfKnown } from './maintenance-targets.js';
 import { MaintenanceService } from './maintenance.service.js';
 import type { RuleSettings } from './site-state.store.js';
 
@@ -134,17 +134,10 @@ export class SiteSettingsService {
     const after = { ...site, ...next };
     const same =
       maintenanceTargets(site).join(' ') === maintenanceTargets(after).join(' ') &&
-      this.redirectUrl(site) === this.redirectUrl(after);
+      redirectUrlIfKnown(site, this.config.PUBLIC_URL) === redirectUrlIfKnown(after, this.config.PUBLIC_URL);
     return !same;
   }
 
-  private redirectUrl(site: SiteRuleSettings): string | undefined {
-    try {
-      return maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
-    } catch {
-      return undefined;
-    }
-  }
 
   private describeChanges(site: CloudflareSite, rules: RuleSettings, name: string, active: boolean | undefined, apiKeyId?: string): string[] {
     const changed: string[] = [];

@@ -1,30 +1,55 @@
-import { Command } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
+import { ReconcileService } from '../../maintenance/reconcile.service.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { CliOutput, type OutputOptions, table, when } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
 
+interface StatusOptions extends OutputOptions {
+  live?: boolean;
+}
+
 @Command({
   name: 'status',
   arguments: '[domain]',
-  description: 'show whether a site (or every site) is in maintenance',
+  description: 'show whether a site (or every site) is in maintenance; --live compares with the rules in Cloudflare',
 })
-export class StatusCommand extends OutputCommand {
+export class StatusCommand extends OutputCommand<StatusOptions> {
   constructor(
     private readonly sites: SitesService,
     private readonly maintenance: MaintenanceService,
+    private readonly reconcile: ReconcileService,
     private readonly output: CliOutput,
   ) {
     super();
   }
 
-  async run([domain]: string[], options: OutputOptions): Promise<void> {
+  async run([domain]: string[], options: StatusOptions): Promise<void> {
+    const sites = async () => (domain ? [await this.sites.findByDomain(domain)] : await this.sites.list());
+    if (options.live) {
+      await this.output.run(
+        options,
+        async () => Promise.all((await sites()).map((site) => this.reconcile.inspect(site))),
+        (statuses) =>
+          statuses
+            .map((status) => {
+              const head = `${status.domain}: ${status.inMaintenance ? 'in maintenance' : status.state}${status.busy ? ' (operation in progress)' : ''}`;
+              const rules = table(
+                ['Rule', 'Target', 'Status', 'Priority', 'Ours'],
+                status.zoneRules.map((rule) => [rule.id, rule.target, rule.status, rule.priority, rule.ours ? 'yes' : '']),
+              );
+              const drift = status.drift.length
+                ? status.drift.map((entry) => `  DRIFT ${entry.kind}: ${entry.message}`).join('\n')
+                : '  in sync with Cloudflare';
+              return `${head}\n${rules}\n${drift}`;
+            })
+            .join('\n\n'),
+      );
+      return;
+    }
     await this.output.run(
       options,
-      async () => {
-        const sites = domain ? [await this.sites.findByDomain(domain)] : await this.sites.list();
-        return Promise.all(sites.map((site) => this.maintenance.getStatus(site)));
-      },
+      async () => Promise.all((await sites()).map((site) => this.maintenance.getStatus(site))),
       (statuses) =>
         table(
           ['Domain', 'Maintenance', 'Since', 'Reason', 'Rules'],
@@ -37,5 +62,10 @@ export class StatusCommand extends OutputCommand {
           ]),
         ),
     );
+  }
+
+  @Option({ flags: '--live', description: 'read the rules in Cloudflare and name any drift' })
+  parseLive(): boolean {
+    return true;
   }
 }

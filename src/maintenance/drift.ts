@@ -1,0 +1,82 @@
+import type { PageRuleRecord } from '../cloudflare/response-schemas.js';
+import type { MaintenanceState, OwnedRule } from '../sites/cloudflare-site.entity.js';
+import type { SiteRuleSettings } from './maintenance-targets.js';
+import { findOwnedRules } from './rule-plan.js';
+
+export type DriftKind = 'rule_missing' | 'rule_orphaned' | 'rule_inactive' | 'rule_outranked' | 'needs_reconcile' | 'interrupted';
+
+export interface Drift {
+  kind: DriftKind;
+  ruleId?: string;
+  message: string;
+}
+
+export interface SiteSnapshot extends SiteRuleSettings {
+  maintenanceState: MaintenanceState;
+  maintenanceRules: OwnedRule[];
+}
+
+function describe(rule: PageRuleRecord): string {
+  return `${rule.id} (${rule.targets[0]?.constraint.value ?? '?'})`;
+}
+
+/**
+ * How the rules actually in the zone differ from what we stored (DESIGN.md §3.5). `claimAbandoned`:
+ * the site is in a transitional state whose process is gone or whose claim went stale.
+ */
+export function detectDrift(
+  site: SiteSnapshot,
+  forwardUrl: string | undefined,
+  zoneRules: PageRuleRecord[],
+  claimAbandoned: boolean,
+): Drift[] {
+  const ours = findOwnedRules(site, forwardUrl, site.maintenanceRules, zoneRules);
+  const inZone = new Map(zoneRules.map((rule) => [rule.id, rule]));
+  const stored = new Set(site.maintenanceRules.map((rule) => rule.id));
+  const drift: Drift[] = [];
+
+  switch (site.maintenanceState) {
+    case 'on': {
+      for (const rule of site.maintenanceRules) {
+        if (!inZone.has(rule.id)) {
+          drift.push({ kind: 'rule_missing', ruleId: rule.id, message: `rule ${rule.id} (${rule.target}) is no longer in the zone (deleted by hand?)` });
+        }
+      }
+      if (site.maintenanceRules.length === 0 && ours.length === 0) {
+        drift.push({ kind: 'rule_missing', message: 'the site is marked in maintenance but the zone holds none of its rules' });
+      }
+      for (const rule of ours) {
+        const record = inZone.get(rule.id)!;
+        if (!stored.has(rule.id)) drift.push({ kind: 'rule_orphaned', ruleId: rule.id, message: `rule ${describe(record)} is ours but not recorded` });
+        if (record.status !== 'active') {
+          drift.push({ kind: 'rule_inactive', ruleId: rule.id, message: `rule ${describe(record)} is ${record.status}` });
+        }
+        const above = zoneRules.filter((other) => other.status === 'active' && other.priority > record.priority && !ours.some((own) => own.id === other.id));
+        if (above.length) {
+          drift.push({
+            kind: 'rule_outranked',
+            ruleId: rule.id,
+            message: `rule ${describe(record)} is outranked by ${above.map(describe).join(', ')}, which win where they match`,
+          });
+        }
+      }
+      break;
+    }
+    case 'off':
+      for (const rule of ours) {
+        drift.push({ kind: 'rule_orphaned', ruleId: rule.id, message: `rule ${describe(inZone.get(rule.id)!)} is ours but the site is out of maintenance (left by a crash?)` });
+      }
+      break;
+    case 'needs_reconcile':
+      drift.push({
+        kind: 'needs_reconcile',
+        message: `a failed rollback left rule(s) ${site.maintenanceRules.map((rule) => rule.id).join(', ') || '(none recorded)'}`,
+      });
+      break;
+    default:
+      if (claimAbandoned) {
+        drift.push({ kind: 'interrupted', message: `an operation (${site.maintenanceState}) was interrupted before it finished` });
+      }
+  }
+  return drift;
+}
