@@ -7,7 +7,11 @@ export interface SiteView {
   zoneId: string | null;
   coverage: string;
   maintenanceUrl: string | null;
+  apiKey: string | null;
   active: boolean;
+  inactiveReason: string | null;
+  zoneStatus: string | null;
+  lastSyncedAt: Date | null;
   state: string;
   inMaintenance: boolean;
   since: Date | null;
@@ -22,7 +26,11 @@ export function siteView(site: CloudflareSite): SiteView {
     zoneId: site.zoneId,
     coverage: site.includeSubdomains ? 'apex + all subdomains' : ['apex', ...site.subdomainList].join(', '),
     maintenanceUrl: site.maintenanceUrl,
+    apiKey: site.apiKey?.name ?? null,
     active: site.isActive,
+    inactiveReason: site.inactiveReason,
+    zoneStatus: site.zoneStatus,
+    lastSyncedAt: site.lastSyncedAt,
     state: site.maintenanceState,
     inMaintenance: site.maintenanceState === 'on',
     since: site.maintenanceSince,
@@ -42,6 +50,24 @@ export function siteTable(sites: SiteView[]): string {
       site.coverage,
       site.maintenanceUrl ?? '(PUBLIC_URL)',
       site.active ? 'yes' : 'no',
+    ]),
+  );
+}
+
+/** `sites list`: the operator's settings and what Cloudflare says of the zone. */
+export function siteSettingsTable(sites: SiteView[]): string {
+  return table(
+    ['Domain', 'Name', 'Zone', 'Zone status', 'Covers', 'Maintenance URL', 'API key', 'Active', 'Last synced'],
+    sites.map((site) => [
+      site.domain,
+      site.name,
+      site.zoneId,
+      site.zoneStatus,
+      site.coverage,
+      site.maintenanceUrl ?? '(PUBLIC_URL)',
+      site.apiKey,
+      site.active ? 'yes' : `no (${site.inactiveReason ?? 'operator'})`,
+      when(site.lastSyncedAt),
     ]),
   );
 }

@@ -66,8 +66,8 @@ export class SitesService {
     return site;
   }
 
-  list(): Promise<CloudflareSite[]> {
-    return this.repository.find({ order: { domain: 'ASC' } });
+  list(options: { withApiKey?: boolean } = {}): Promise<CloudflareSite[]> {
+    return this.repository.find({ order: { domain: 'ASC' }, relations: options.withApiKey ? { apiKey: true } : {} });
   }
 
   async findByDomain(rawDomain: string): Promise<CloudflareSite> {

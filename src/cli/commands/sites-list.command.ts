@@ -2,7 +2,7 @@ import { SubCommand } from 'nest-commander';
 import { SitesService } from '../../sites/sites.service.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
-import { siteTable, siteView } from '../site-view.js';
+import { siteSettingsTable, siteView } from '../site-view.js';
 
 @SubCommand({ name: 'list', description: 'list the registered sites and their settings' })
 export class SitesListCommand extends OutputCommand {
@@ -14,6 +14,6 @@ export class SitesListCommand extends OutputCommand {
   }
 
   async run(_params: string[], options: OutputOptions): Promise<void> {
-    await this.output.run(options, async () => (await this.sites.list()).map(siteView), siteTable);
+    await this.output.run(options, async () => (await this.sites.list({ withApiKey: true })).map(siteView), siteSettingsTable);
   }
 }
