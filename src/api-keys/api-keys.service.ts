@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { CloudflareApiError } from '../cloudflare/cloudflare-api.error.js';
-import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
-import { NotFoundError, ValidationError } from '../common/errors.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import { maskToken, parseKeyName, parseToken } from './api-key-input.validation.js';
 import { CloudflareApiKey } from './cloudflare-api-key.entity.js';
 import { TokenCipher } from './token-cipher.js';
+import { type TokenCheck, TokenVerifier } from './token-verifier.js';
 
 export interface ApiKeyView {
   id: string;
@@ -15,17 +14,35 @@ export interface ApiKeyView {
   isDefault: boolean;
   isActive: boolean;
   lastUsedAt: Date | null;
+  lastVerifiedAt: Date | null;
   createdAt: Date;
 }
 
-// Cloudflare's answers for a token it does not accept: malformed header, invalid token, not allowed.
-const REJECTED_TOKEN_CODES = new Set([1000, 6003, 6111, 9109, 10000]);
+export interface ApiKeyVerification extends Pick<TokenCheck, 'status' | 'owner' | 'detail'> {
+  key: ApiKeyView;
+}
+
+export interface ApiKeyDeactivation {
+  key: ApiKeyView;
+  wasDefault: boolean;
+  /** Sites that name this key and cannot be operated until it is activated again. */
+  siteCount: number;
+}
+
+/**
+ * Serialises every change of the default key across processes. The partial unique index
+ * cloudflare_api_keys_one_default already forbids two defaults; without this lock two concurrent
+ * "make X default" transactions could each clear the old default and one would then fail on the index.
+ */
+const DEFAULT_KEY_LOCK = 7_406_190_001;
+
+const FOREIGN_KEY_VIOLATION = '23503';
 
 @Injectable()
 export class ApiKeysService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly gateway: CloudflareGateway,
+    private readonly verifier: TokenVerifier,
     private readonly cipher: TokenCipher,
   ) {}
 
@@ -39,18 +56,16 @@ export class ApiKeysService {
     if (await this.repository.existsBy({ name })) {
       throw new ValidationError(`An API key named "${name}" already exists; choose another name.`);
     }
-    await this.verify(token);
+    const check = await this.requireActive(token);
     const saved = await this.dataSource.transaction(async (manager) => {
-      const hasDefault = await manager.existsBy(CloudflareApiKey, { isDefault: true });
-      const makeDefault = Boolean(input.makeDefault) || !hasDefault;
-      if (makeDefault && hasDefault) await manager.update(CloudflareApiKey, { isDefault: true }, { isDefault: false });
+      await lockDefault(manager);
+      const makeDefault = Boolean(input.makeDefault) || !(await manager.existsBy(CloudflareApiKey, { isDefault: true }));
+      if (makeDefault) await manager.update(CloudflareApiKey, { isDefault: true }, { isDefault: false });
       return manager.save(
         manager.create(CloudflareApiKey, {
           name,
-          encryptedToken: this.cipher.encrypt(token),
-          tokenHint: token.slice(-4),
+          ...this.tokenColumns(token, check),
           isDefault: makeDefault,
-          lastVerifiedAt: new Date(),
         }),
       );
     });
@@ -60,6 +75,11 @@ export class ApiKeysService {
   async list(): Promise<ApiKeyView[]> {
     const keys = await this.repository.find({ order: { name: 'ASC' } });
     return keys.map((key) => this.view(key));
+  }
+
+  /** The keys a zone sync walks: the default first, then by age, so that the same key always claims a shared zone. */
+  async listActive(): Promise<CloudflareApiKey[]> {
+    return this.repository.find({ where: { isActive: true }, order: { isDefault: 'DESC', createdAt: 'ASC', name: 'ASC' } });
   }
 
   async findByName(name: string): Promise<CloudflareApiKey> {
@@ -76,14 +96,87 @@ export class ApiKeysService {
     return key;
   }
 
+  /** Clears the old default and sets the new one in one transaction, serialised against every other such change. */
+  async setDefault(name: string): Promise<ApiKeyView> {
+    const key = await this.findByName(name);
+    if (!key.isActive) {
+      throw new ValidationError(`API key "${key.name}" is deactivated; activate it with \`maintenance api-keys activate ${key.name}\` first.`);
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await lockDefault(manager);
+      await manager.update(CloudflareApiKey, { isDefault: true }, { isDefault: false });
+      const { affected } = await manager.update(CloudflareApiKey, { id: key.id, isActive: true }, { isDefault: true });
+      if (affected !== 1) throw new ConflictError(`API key "${key.name}" was removed or deactivated meanwhile; nothing changed.`);
+    });
+    return this.view(await this.repository.findOneByOrFail({ id: key.id }));
+  }
+
+  /**
+   * A deactivated key is never the default: deactivating the default leaves no default (none is picked
+   * silently), and the key's sites cannot be operated, nor its zones synced, until it is activated again.
+   */
+  async deactivate(name: string): Promise<ApiKeyDeactivation> {
+    const key = await this.findByName(name);
+    await this.dataSource.transaction(async (manager) => {
+      await lockDefault(manager);
+      await manager.update(CloudflareApiKey, { id: key.id }, { isActive: false, isDefault: false });
+    });
+    return {
+      key: this.view(await this.repository.findOneByOrFail({ id: key.id })),
+      wasDefault: key.isDefault,
+      siteCount: await this.siteCount(key.id),
+    };
+  }
+
+  /** Verifies the stored token again before the key is usable again; it does not become the default. */
+  async activate(name: string): Promise<ApiKeyView> {
+    const key = await this.findByName(name);
+    const token = await this.decryptedToken(key.id);
+    const check = await this.requireActive(token);
+    await this.repository.update({ id: key.id }, { isActive: true, ...this.verifiedColumns(check) });
+    return this.view(await this.repository.findOneByOrFail({ id: key.id }));
+  }
+
+  /** Asks Cloudflare about the stored token and records the answer; a refused token is reported, not thrown. */
+  async verify(name: string): Promise<ApiKeyVerification> {
+    const key = await this.findByName(name);
+    const check = await this.verifier.check(await this.decryptedToken(key.id));
+    await this.repository.update(
+      { id: key.id },
+      check.status === 'active' ? this.verifiedColumns(check) : { lastVerifiedAt: new Date() },
+    );
+    const updated = await this.repository.findOneByOrFail({ id: key.id });
+    return { status: check.status, owner: check.owner, detail: check.detail, key: this.view(updated) };
+  }
+
+  /** Replaces the stored token with a new one, verified first; the old one stays if the new one is refused. */
+  async rotate(name: string, rawToken: string): Promise<ApiKeyView> {
+    const key = await this.findByName(name);
+    const token = parseToken(rawToken);
+    const check = await this.requireActive(token);
+    await this.repository.update({ id: key.id }, this.tokenColumns(token, check));
+    return this.view(await this.repository.findOneByOrFail({ id: key.id }));
+  }
+
+  /** Refused while any site names the key (the foreign key would refuse it too, even against a concurrent add). */
+  async remove(name: string): Promise<ApiKeyView> {
+    const key = await this.findByName(name);
+    const sites = await this.siteCount(key.id);
+    if (sites > 0) throw this.inUse(key, sites);
+    try {
+      await this.repository.delete({ id: key.id });
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION) {
+        throw this.inUse(key, await this.siteCount(key.id));
+      }
+      throw error;
+    }
+    return this.view(key);
+  }
+
   /** The decrypted token of a key, for the Cloudflare gateway only. */
   async tokenFor(apiKeyId: string): Promise<string> {
-    const key = await this.repository
-      .createQueryBuilder('key')
-      .addSelect('key.encryptedToken')
-      .where('key.id = :apiKeyId', { apiKeyId })
-      .getOne();
-    if (!key) throw new NotFoundError(`API key ${apiKeyId} no longer exists.`);
+    const key = await this.withToken(apiKeyId);
     if (!key.isActive) throw new ValidationError(`API key "${key.name}" is deactivated; activate it or move the site to another key.`);
     return this.cipher.decrypt(key.encryptedToken);
   }
@@ -93,18 +186,49 @@ export class ApiKeysService {
     await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
   }
 
-  private async verify(token: string): Promise<void> {
-    try {
-      const verification = await this.gateway.verifyToken(token);
-      if (verification.status !== 'active') {
-        throw new ValidationError(`Cloudflare reports this API token as ${verification.status}; it was not saved.`);
-      }
-    } catch (error) {
-      if (error instanceof CloudflareApiError && error.code !== null && REJECTED_TOKEN_CODES.has(error.code)) {
-        throw new ValidationError(`Cloudflare rejected this API token (${error.message}); it was not saved.`);
-      }
-      throw error;
+  private async decryptedToken(apiKeyId: string): Promise<string> {
+    return this.cipher.decrypt((await this.withToken(apiKeyId)).encryptedToken);
+  }
+
+  private async withToken(apiKeyId: string): Promise<CloudflareApiKey> {
+    const key = await this.repository
+      .createQueryBuilder('key')
+      .addSelect('key.encryptedToken')
+      .where('key.id = :apiKeyId', { apiKeyId })
+      .getOne();
+    if (!key) throw new NotFoundError(`API key ${apiKeyId} no longer exists.`);
+    return key;
+  }
+
+  private async requireActive(token: string): Promise<TokenCheck> {
+    const check = await this.verifier.check(token);
+    if (check.status === 'invalid') {
+      throw new ValidationError(`Cloudflare rejected this API token (${check.detail}); it was not saved.`);
     }
+    if (check.status !== 'active') {
+      throw new ValidationError(`Cloudflare reports this API token as ${check.status}; it was not saved.`);
+    }
+    return check;
+  }
+
+  private tokenColumns(token: string, check: TokenCheck) {
+    return { encryptedToken: this.cipher.encrypt(token), tokenHint: token.slice(-4), ...this.verifiedColumns(check) };
+  }
+
+  private verifiedColumns(check: TokenCheck) {
+    return { accountId: check.accountId, lastVerifiedAt: new Date() };
+  }
+
+  private async siteCount(apiKeyId: string): Promise<number> {
+    const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM cloudflare_sites WHERE api_key_id = $1', [apiKeyId]);
+    return count;
+  }
+
+  private inUse(key: CloudflareApiKey, sites: number): ConflictError {
+    return new ConflictError(
+      `API key "${key.name}" is used by ${sites} site${sites === 1 ? '' : 's'} and was not removed; ` +
+        `remove those sites first, or deactivate the key with \`maintenance api-keys deactivate ${key.name}\`.`,
+    );
   }
 
   private view(key: CloudflareApiKey): ApiKeyView {
@@ -116,7 +240,12 @@ export class ApiKeysService {
       isDefault: key.isDefault,
       isActive: key.isActive,
       lastUsedAt: key.lastUsedAt,
+      lastVerifiedAt: key.lastVerifiedAt,
       createdAt: key.createdAt,
     };
   }
+}
+
+function lockDefault(manager: EntityManager): Promise<unknown> {
+  return manager.query('SELECT pg_advisory_xact_lock($1)', [DEFAULT_KEY_LOCK]);
 }

@@ -1,0 +1,47 @@
+import type { CloudflareSite } from './cloudflare-site.entity.js';
+import type { ZoneFacts } from './sites.service.js';
+
+/** The columns sync may write: Cloudflare's facts about the zone. The operator's settings are not among them (DESIGN.md §3.7). */
+export const ZONE_FACT_FIELDS = ['zoneId', 'accountId', 'zoneStatus', 'zonePaused', 'zonePlan', 'pageRuleQuota'] as const satisfies readonly (keyof ZoneFacts)[];
+
+/** What sync needs to know of a stored site to decide what to do with its zone. */
+export type SyncedSite = Pick<CloudflareSite, 'id' | 'domain' | 'apiKeyId' | 'isActive' | 'inactiveReason'> & ZoneFacts;
+
+export interface FieldChange {
+  field: keyof ZoneFacts | 'isActive';
+  from: unknown;
+  to: unknown;
+}
+
+export type ZoneSyncStep =
+  | { kind: 'create' }
+  | { kind: 'update'; changes: FieldChange[] }
+  | { kind: 'unchanged' };
+
+/** A new site is named after its domain, as `sites add` does; the operator may rename it, and sync never renames it back. */
+export function siteNameFor(domain: string): string {
+  return domain;
+}
+
+/**
+ * Compares what Cloudflare says of a zone with the stored site. A site that sync deactivated because its zone
+ * had vanished comes back with the zone; one the operator deactivated stays as the operator left it.
+ */
+export function planZoneSync(existing: SyncedSite | undefined, facts: ZoneFacts): ZoneSyncStep {
+  if (!existing) return { kind: 'create' };
+  const changes: FieldChange[] = ZONE_FACT_FIELDS.filter((field) => existing[field] !== facts[field]).map((field) => ({
+    field,
+    from: existing[field],
+    to: facts[field],
+  }));
+  if (!existing.isActive && existing.inactiveReason === 'zone_missing') changes.push({ field: 'isActive', from: false, to: true });
+  return changes.length > 0 ? { kind: 'update', changes } : { kind: 'unchanged' };
+}
+
+export function describeChanges(changes: FieldChange[]): string {
+  return changes.map((change) => `${change.field}: ${show(change.from)} → ${show(change.to)}`).join(', ');
+}
+
+function show(value: unknown): string {
+  return value === null || value === undefined ? '(none)' : String(value);
+}
