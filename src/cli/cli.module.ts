@@ -6,10 +6,9 @@ import { DatabaseModule } from '../database/database.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
 import { SitesModule } from '../sites/sites.module.js';
+import { BulkCommandRunner } from './bulk-runner.js';
 import { CliOutput } from './cli-output.js';
-import { ApiKeysAddCommand } from './commands/api-keys-add.command.js';
-import { ApiKeysListCommand } from './commands/api-keys-list.command.js';
-import { ApiKeysCommand } from './commands/api-keys.command.js';
+import { API_KEYS_SUBCOMMANDS, ApiKeysCommand } from './commands/api-keys.command.js';
 import { DbMigrateCommand } from './commands/db-migrate.command.js';
 import { DbCommand } from './commands/db.command.js';
 import { DisableCommand } from './commands/disable.command.js';
@@ -20,7 +19,10 @@ import { SitesListCommand } from './commands/sites-list.command.js';
 import { SitesRemoveCommand } from './commands/sites-remove.command.js';
 import { SitesUpdateCommand } from './commands/sites-update.command.js';
 import { SitesCommand } from './commands/sites.command.js';
+import { ReconcileCommand } from './commands/reconcile.command.js';
 import { StatusCommand } from './commands/status.command.js';
+import { SyncCloudflareCommand } from './commands/sync-cloudflare.command.js';
+import { SyncSitesCommand } from './commands/sync-sites.command.js';
 
 /** The CLI's module: the same services as the server, without AdminJS or the scheduler (DESIGN.md §4). */
 @Module({})
@@ -38,9 +40,11 @@ export class CliModule {
       ],
       providers: [
         CliOutput,
+        BulkCommandRunner,
         ApiKeysCommand,
-        ApiKeysAddCommand,
-        ApiKeysListCommand,
+        ...API_KEYS_SUBCOMMANDS,
+        SyncCloudflareCommand,
+        SyncSitesCommand,
         SitesCommand,
         SitesAddCommand,
         SitesListCommand,
@@ -49,6 +53,7 @@ export class CliModule {
         EnableCommand,
         DisableCommand,
         StatusCommand,
+        ReconcileCommand,
         ListCommand,
         DbCommand,
         DbMigrateCommand,

@@ -22,6 +22,7 @@ export const configSchema = z
     CLOUDFLARE_MAX_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(900).default(120),
     CLOUDFLARE_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(1200),
     CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
+    BULK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
     APP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
     PUBLIC_URL: httpUrl.optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { CloudflareModule } from '../cloudflare/cloudflare.module.js';
+import { LogsModule } from '../logs/logs.module.js';
+import { SiteSelectionService } from './site-selection.service.js';
+import { SiteSyncService } from './site-sync.service.js';
 import { SitesService } from './sites.service.js';
 
 @Module({
-  imports: [ApiKeysModule, CloudflareModule],
-  providers: [SitesService],
-  exports: [SitesService],
+  imports: [ApiKeysModule, CloudflareModule, LogsModule],
+  providers: [SiteSelectionService, SitesService, SiteSyncService],
+  exports: [SiteSelectionService, SitesService, SiteSyncService],
 })
 export class SitesModule {}

@@ -8,8 +8,13 @@ import { DatabaseModule } from '../../src/database/database.module.js';
 import { LogsModule } from '../../src/logs/logs.module.js';
 import { LogsService } from '../../src/logs/logs.service.js';
 import { MaintenanceModule } from '../../src/maintenance/maintenance.module.js';
+import { BulkOperationsService } from '../../src/maintenance/bulk-operations.service.js';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service.js';
+import { ReconcileService } from '../../src/maintenance/reconcile.service.js';
+import { SiteSettingsService } from '../../src/maintenance/site-settings.service.js';
 import { SitesModule } from '../../src/sites/sites.module.js';
+import { SiteSelectionService } from '../../src/sites/site-selection.service.js';
+import { SiteSyncService } from '../../src/sites/site-sync.service.js';
 import { SitesService } from '../../src/sites/sites.service.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
@@ -49,8 +54,13 @@ export interface TestContext {
   app: INestApplicationContext;
   apiKeys: ApiKeysService;
   sites: SitesService;
+  siteSync: SiteSyncService;
   logs: LogsService;
   maintenance: MaintenanceService;
+  reconcile: ReconcileService;
+  siteSettings: SiteSettingsService;
+  bulk: BulkOperationsService;
+  selection: SiteSelectionService;
   close(): Promise<void>;
 }
 
@@ -61,8 +71,13 @@ export async function createTestContext(env: Record<string, string>): Promise<Te
     app,
     apiKeys: app.get(ApiKeysService),
     sites: app.get(SitesService),
+    siteSync: app.get(SiteSyncService),
     logs: app.get(LogsService),
     maintenance: app.get(MaintenanceService),
+    reconcile: app.get(ReconcileService),
+    siteSettings: app.get(SiteSettingsService),
+    bulk: app.get(BulkOperationsService),
+    selection: app.get(SiteSelectionService),
     close: () => app.close(),
   };
 }

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FakeCloudflare } from '../support/fake-cloudflare/index.js';
+import { CLI_PATH, runCli } from '../support/run-cli.js';
+import { forwardingAction, TEST_TOKEN } from '../support/scenario.js';
+import { TEST_PUBLIC_URL, testEnv } from '../support/test-context.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const SITES = 30;
+let fake: FakeCloudflare;
+let db: TestDatabase;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await FakeCloudflare.start();
+  db = await createTestDatabase();
+  env = testEnv(db.url, fake.baseURL);
+  fake.addToken({ token: TEST_TOKEN });
+  expect((await runCli(['api-keys', 'add', 'primary', '--default'], { env, stdin: TEST_TOKEN })).code).toBe(0);
+  for (let index = 0; index < SITES; index += 1) {
+    fake.addZone({ name: `crash-${index}.com` });
+    expect((await runCli(['sites', 'add', `crash-${index}.com`], { env })).code).toBe(0);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await db?.drop();
+  await fake?.stop();
+});
+
+describe('a bulk enable killed with SIGKILL', () => {
+  it('leaves nothing that reconcile cannot repair: no orphan rules, no pending audit rows', async () => {
+    fake.setLatency(150);
+    const child = spawn(process.execPath, [CLI_PATH, 'enable', '--all', '--concurrency', '4', '--json'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'ignore',
+    });
+    const posts = () => fake.exchanges.filter((exchange) => exchange.method === 'POST').length;
+    while (posts() < 6) await sleep(20);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    fake.setLatency(0);
+
+    const states: { maintenance_state: string; n: string }[] = await db.dataSource.query(
+      'SELECT maintenance_state, count(*) AS n FROM cloudflare_sites GROUP BY 1',
+    );
+    expect(states.map((row) => row.maintenance_state)).toContain('enabling');
+    const pendingBefore = await db.dataSource.query(`SELECT count(*) AS n FROM maintenance_logs WHERE outcome = 'pending'`);
+    expect(Number(pendingBefore[0].n)).toBeGreaterThan(0);
+
+    const reconciled = await runCli(['reconcile', '--json'], { env });
+
+    expect(reconciled.code).toBe(0);
+    expect(JSON.parse(reconciled.stdout).interruptedLogsClosed).toBe(Number(pendingBefore[0].n));
+    const pendingAfter = await db.dataSource.query(`SELECT count(*) AS n FROM maintenance_logs WHERE outcome = 'pending'`);
+    expect(Number(pendingAfter[0].n)).toBe(0);
+    const sites: { domain: string; zone_id: string; maintenance_state: string; maintenance_rules: { id: string }[] }[] =
+      await db.dataSource.query('SELECT domain, zone_id, maintenance_state, maintenance_rules FROM cloudflare_sites');
+    for (const site of sites) {
+      expect(['on', 'off']).toContain(site.maintenance_state);
+      const inZone = fake.pageRules(site.zone_id);
+      if (site.maintenance_state === 'on') {
+        expect(inZone.map((rule) => rule.id)).toEqual(site.maintenance_rules.map((rule) => rule.id));
+        expect(inZone[0]).toMatchObject({ status: 'active', actions: [forwardingAction(`${TEST_PUBLIC_URL}/maintenance?site=${site.domain}`)] });
+      } else {
+        expect(inZone).toEqual([]);
+      }
+    }
+    expect(fake.violations()).toEqual([]);
+
+    const again = await runCli(['enable', '--all', '--json'], { env });
+    expect(again.code).toBe(0);
+    for (const site of sites) expect(fake.pageRules(site.zone_id)).toHaveLength(1);
+  });
+});
