@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { type LogAction, MaintenanceLog } from './maintenance-log.entity.js';
 
@@ -56,13 +56,14 @@ export class LogsService {
   }
 
   /** Written before the first Cloudflare call, so that a crash still leaves a trace (DESIGN.md §3.6). */
-  start(subject: LogSubject): Promise<MaintenanceLog> {
-    return this.repository.save(
-      this.repository.create({ ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),
+  start(subject: LogSubject, manager: EntityManager = this.dataSource.manager): Promise<MaintenanceLog> {
+    return manager.save(
+      manager.create(MaintenanceLog, { ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),
     );
   }
 
-  async complete(log: MaintenanceLog, completion: LogCompletion): Promise<MaintenanceLog> {
+  /** With `manager`, inside the caller's transaction (see SiteStateStore.finish). */
+  async complete(log: MaintenanceLog, completion: LogCompletion, manager?: EntityManager): Promise<MaintenanceLog> {
     Object.assign(log, {
       outcome: completion.outcome,
       durationMs: Math.round(completion.durationMs),
@@ -71,7 +72,7 @@ export class LogsService {
       errorMessage: completion.errorMessage ?? null,
       completedAt: new Date(),
     });
-    return this.repository.save(log);
+    return (manager ?? this.dataSource.manager).save(log);
   }
 
   skipped(subject: LogSubject, message: string): Promise<MaintenanceLog> {

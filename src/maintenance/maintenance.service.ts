@@ -15,7 +15,7 @@ import { maintenanceRedirectUrl, redirectUrlIfKnown } from './maintenance-target
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
 import { findOwnedRules } from './rule-plan.js';
 import { type Progress, requireZone, RuleOperations, ruleIds } from './rule-operations.js';
-import { type RuleSettings, SiteStateStore } from './site-state.store.js';
+import { type RuleSettings, type Settlement, SiteStateStore } from './site-state.store.js';
 
 /** How long an operation waits for another one on the same site to finish before giving up. */
 const WAIT_FOR_OTHER_MS = 120_000;
@@ -32,7 +32,7 @@ export class MaintenanceFailedError extends AppError {
   }
 }
 
-type Claim = { site: CloudflareSite } | { settled: CloudflareSite };
+type Claim = { site: CloudflareSite; log: MaintenanceLog } | { settled: CloudflareSite };
 
 @Injectable()
 export class MaintenanceService {
@@ -57,7 +57,7 @@ export class MaintenanceService {
     const zoneId = requireZone(site);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'enable', actor, reason };
 
-    const claim = await this.claim(site, ['off'], 'enabling', 'on');
+    const claim = await this.claim(site, ['off'], 'enabling', 'on', subject);
     if ('settled' in claim) {
       if (claim.settled.maintenanceState === 'needs_reconcile') {
         throw new ConflictError(
@@ -68,31 +68,30 @@ export class MaintenanceService {
       return this.skip(subject, `${site.domain} is already in maintenance; nothing changed.`);
     }
 
-    const log = await this.logs.start(subject);
+    const { log } = claim;
     const started = performance.now();
     const progress: Progress = { step: 'read the API key', created: [] };
     let token: string | undefined;
     try {
       token = await this.apiKeys.tokenFor(site.apiKeyId);
       const owned = await this.rules.createRules(token, claim.site, forwardUrl, progress, []);
-      await this.state.settle(site.id, 'on', owned, { reason });
-      await this.apiKeys.markUsed(site.apiKeyId);
-      const done = await this.logs.complete(log, {
+      const done = await this.state.finish({ siteId: site.id, state: 'on', rules: owned, reason }, log, {
         outcome: 'success',
         durationMs: performance.now() - started,
         ruleIds: ruleIds(owned),
       });
+      await this.apiKeys.markUsed(site.apiKeyId);
       return { domain: site.domain, outcome: 'success', message: `${site.domain} is in maintenance.`, log: done };
     } catch (error) {
       const owned = [...progress.adopted ?? [], ...progress.created];
       const left = token ? await this.rules.removeRules(token, zoneId, owned) : owned;
-      await this.state.settle(site.id, left.length ? 'needs_reconcile' : 'off', left);
+      const settlement: Settlement = { siteId: site.id, state: left.length ? 'needs_reconcile' : 'off', rules: left };
       const aftermath = left.length
         ? `Rollback failed: rule(s) ${ruleIds(left).join(', ')} are still in the zone and the site is marked for reconciliation.`
         : owned.length
           ? `The ${owned.length} rule(s) already created were removed; the site is out of maintenance.`
           : 'Nothing was changed in Cloudflare; the site is out of maintenance.';
-      throw await this.fail(log, started, error, `Enabling maintenance on ${site.domain} failed at step "${progress.step}"`, aftermath, owned);
+      throw await this.fail(log, started, error, `Enabling maintenance on ${site.domain} failed at step "${progress.step}"`, aftermath, owned, settlement);
     }
   }
 
@@ -105,19 +104,19 @@ export class MaintenanceService {
     const next = { ...site, ...settings } as CloudflareSite;
     const forwardUrl = maintenanceRedirectUrl(next, this.config.PUBLIC_URL);
     const zoneId = requireZone(site);
-    const claimed = await this.state.claim(site.id, ['on'], 'enabling');
-    if (!claimed) {
-      throw new ConflictError(`${site.domain} is no longer simply in maintenance (another operation is running); try again.`);
-    }
-    const log = await this.logs.start({
+    const claimed = await this.state.claim(site.id, ['on'], 'enabling', {
       siteId: site.id,
       domain: site.domain,
       action: 'enable',
       actor,
       reason: 'rules re-applied after a settings change',
     });
+    if (!claimed) {
+      throw new ConflictError(`${site.domain} is no longer simply in maintenance (another operation is running); try again.`);
+    }
+    const { log } = claimed;
     const started = performance.now();
-    const previous = claimed.maintenanceRules;
+    const previous = claimed.site.maintenanceRules;
     const progress: Progress = { step: 'read the API key', created: [] };
     let token: string | undefined;
     let kept: OwnedRule[];
@@ -126,21 +125,21 @@ export class MaintenanceService {
       kept = await this.rules.createRules(token, next, forwardUrl, progress, previous);
     } catch (error) {
       const left = token ? await this.rules.removeRules(token, zoneId, progress.created) : progress.created;
-      await this.state.settle(site.id, left.length ? 'needs_reconcile' : 'on', [...previous, ...left]);
+      const settlement: Settlement = { siteId: site.id, state: left.length ? 'needs_reconcile' : 'on', rules: [...previous, ...left] };
       const aftermath = left.length
         ? `Rollback failed: new rule(s) ${ruleIds(left).join(', ')} are still in the zone; the site is marked for reconciliation.`
         : 'The previous rules and settings are unchanged; the site is still in maintenance.';
-      throw await this.fail(log, started, error, `Changing the rules of ${site.domain} failed at step "${progress.step}"`, aftermath, progress.created);
+      throw await this.fail(log, started, error, `Changing the rules of ${site.domain} failed at step "${progress.step}"`, aftermath, progress.created, settlement);
     }
 
     const obsolete = previous.filter((rule) => !kept.some((keep) => keep.id === rule.id));
     const leftovers = await this.rules.removeRules(token, zoneId, obsolete);
-    await this.state.settle(site.id, 'on', [...kept, ...leftovers], { settings });
+    const settlement: Settlement = { siteId: site.id, state: 'on', rules: [...kept, ...leftovers], settings };
     if (leftovers.length) {
       const message =
         `The new rules of ${site.domain} are active, but old rule(s) ${ruleIds(leftovers).join(', ')} could not be removed; ` +
         'they stay recorded with the site and are removed when maintenance is disabled.';
-      const done = await this.logs.complete(log, {
+      const done = await this.state.finish(settlement, log, {
         outcome: 'failed',
         durationMs: performance.now() - started,
         ruleIds: ruleIds(kept),
@@ -148,7 +147,7 @@ export class MaintenanceService {
       });
       throw new MaintenanceFailedError(message, done, undefined);
     }
-    const done = await this.logs.complete(log, { outcome: 'success', durationMs: performance.now() - started, ruleIds: ruleIds(kept) });
+    const done = await this.state.finish(settlement, log, { outcome: 'success', durationMs: performance.now() - started, ruleIds: ruleIds(kept) });
     return { domain: site.domain, outcome: 'success', message: `${site.domain}: rules updated for the new settings.`, log: done };
   }
 
@@ -156,10 +155,10 @@ export class MaintenanceService {
     const zoneId = requireZone(site);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'disable', actor };
 
-    const claim = await this.claim(site, ['on', 'needs_reconcile'], 'disabling', 'off');
+    const claim = await this.claim(site, ['on', 'needs_reconcile'], 'disabling', 'off', subject);
     if ('settled' in claim) return this.skip(subject, `${site.domain} is not in maintenance; nothing changed.`);
 
-    const log = await this.logs.start(subject);
+    const { log } = claim;
     const started = performance.now();
     let remaining = claim.site.maintenanceRules;
     let step = 'read the API key';
@@ -176,18 +175,17 @@ export class MaintenanceService {
         remaining = ours.slice(index + 1);
         await this.state.recordRules(site.id, remaining);
       }
-      await this.state.settle(site.id, 'off', []);
-      await this.apiKeys.markUsed(site.apiKeyId);
-      const done = await this.logs.complete(log, {
+      const done = await this.state.finish({ siteId: site.id, state: 'off', rules: [] }, log, {
         outcome: 'success',
         durationMs: performance.now() - started,
         ruleIds: ruleIds(ours),
       });
+      await this.apiKeys.markUsed(site.apiKeyId);
       return { domain: site.domain, outcome: 'success', message: `${site.domain} is out of maintenance.`, log: done };
     } catch (error) {
-      await this.state.settle(site.id, 'on', remaining);
       const aftermath = `The site is still in maintenance with rule(s) ${ruleIds(remaining).join(', ') || '(none)'}; run disable again.`;
-      throw await this.fail(log, started, error, `Disabling maintenance on ${site.domain} failed at step "${step}"`, aftermath, remaining);
+      const settlement: Settlement = { siteId: site.id, state: 'on', rules: remaining };
+      throw await this.fail(log, started, error, `Disabling maintenance on ${site.domain} failed at step "${step}"`, aftermath, remaining, settlement);
     }
   }
 
@@ -200,12 +198,13 @@ export class MaintenanceService {
     from: MaintenanceState[],
     to: 'enabling' | 'disabling',
     goal: 'on' | 'off',
+    subject: LogSubject,
   ): Promise<Claim> {
     const deadline = Date.now() + WAIT_FOR_OTHER_MS;
     let abandonedBy: string | null = null;
     for (;;) {
-      const claimed = await this.state.claim(site.id, from, to, abandonedBy);
-      if (claimed) return { site: claimed };
+      const claimed = await this.state.claim(site.id, from, to, subject, abandonedBy);
+      if (claimed) return claimed;
       const current = await this.state.find(site.id);
       if (!current) throw new ValidationError(`${site.domain} was removed.`);
       if (current.maintenanceState === goal || current.maintenanceState === 'needs_reconcile') return { settled: current };
@@ -237,10 +236,11 @@ export class MaintenanceService {
     what: string,
     aftermath: string,
     rules: OwnedRule[],
+    settlement: Settlement,
   ): Promise<AppError> {
     const reason = error instanceof Error ? error.message : String(error);
     const message = `${what}: ${reason} ${aftermath}`;
-    const done = await this.logs.complete(log, {
+    const done = await this.state.finish(settlement, log, {
       outcome: 'failed',
       durationMs: performance.now() - started,
       ruleIds: ruleIds(rules),

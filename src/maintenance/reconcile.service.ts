@@ -8,14 +8,13 @@ import type { PageRuleRecord } from '../cloudflare/response-schemas.js';
 import { ownerStatus } from '../common/process-owner.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { LogsService } from '../logs/logs.service.js';
 import type { CloudflareSite, OwnedRule } from '../sites/cloudflare-site.entity.js';
 import { type Drift, detectDrift } from './drift.js';
 import { type MaintenanceStatus, statusOf } from './maintenance-result.js';
 import { redirectUrlIfKnown } from './maintenance-targets.js';
 import { type Progress, requireZone, RuleOperations, ruleIds } from './rule-operations.js';
 import { findOwnedRules } from './rule-plan.js';
-import { SiteStateStore, STALE_CLAIM_SECONDS } from './site-state.store.js';
+import { type Settlement, SiteStateStore, STALE_CLAIM_SECONDS } from './site-state.store.js';
 
 export interface LiveRule {
   id: string;
@@ -57,7 +56,6 @@ export class ReconcileService {
     private readonly dataSource: DataSource,
     private readonly gateway: CloudflareGateway,
     private readonly apiKeys: ApiKeysService,
-    private readonly logs: LogsService,
     private readonly state: SiteStateStore,
     private readonly rules: RuleOperations,
   ) {}
@@ -160,15 +158,16 @@ export class ReconcileService {
   private async execute(site: CloudflareSite, repair: { kind: Repair; because: string }, why: string, live: LiveStatus, actor: string): Promise<ReconcileResult> {
     const zoneId = requireZone(site);
     const from = site.maintenanceState;
-    const claimed = await this.state.claim(site.id, [from], repair.kind === 'recreate' ? 'enabling' : 'disabling', site.claimedBy);
-    if (!claimed) return { domain: site.domain, outcome: 'busy', drift: live.drift, message: 'another operation took the site meanwhile' };
-
     const plan = `${REPAIR_DESCRIPTIONS[repair.kind]}${repair.because}`;
-    const log = await this.logs.start({ siteId: site.id, domain: site.domain, action: 'reconcile', actor, reason: `${plan}; found: ${why}` });
+    const subject = { siteId: site.id, domain: site.domain, action: 'reconcile' as const, actor, reason: `${plan}; found: ${why}` };
+    const claim = await this.state.claim(site.id, [from], repair.kind === 'recreate' ? 'enabling' : 'disabling', subject, site.claimedBy);
+    if (!claim) return { domain: site.domain, outcome: 'busy', drift: live.drift, message: 'another operation took the site meanwhile' };
+    const { site: claimed, log } = claim;
     const started = performance.now();
     const ourIds = new Set(live.zoneRules.filter((rule) => rule.ours).map((rule) => rule.id));
     const oursInZone: OwnedRule[] = live.zoneRules.filter((rule) => ourIds.has(rule.id)).map(({ id, target }) => ({ id, target }));
     const progress: Progress = { step: 'read the API key', created: [] };
+    let settlement: Settlement | undefined;
     try {
       const token = await this.apiKeys.tokenFor(site.apiKeyId);
       let finalRules: OwnedRule[] = [];
@@ -181,28 +180,25 @@ export class ReconcileService {
         progress.step = 'remove duplicate rules of ours';
         const extra = oursInZone.filter((rule) => !inactive.some((gone) => gone.id === rule.id) && !finalRules.some((kept) => kept.id === rule.id));
         finalRules.push(...(await this.rules.removeRules(token, zoneId, extra)));
-        await this.state.settle(site.id, 'on', finalRules);
+        settlement = { siteId: site.id, state: 'on', rules: finalRules };
       } else {
         progress.step = 'remove our rules';
         const targets = [...new Map([...claimed.maintenanceRules, ...oursInZone].map((rule) => [rule.id, rule])).values()];
         const left = await this.rules.removeRules(token, zoneId, repair.kind === 'remove_orphans' ? oursInZone : targets);
         if (left.length) {
-          await this.state.settle(site.id, 'needs_reconcile', left);
+          settlement = { siteId: site.id, state: 'needs_reconcile', rules: left };
           throw new Error(`could not remove rule(s) ${ruleIds(left).join(', ')}`);
         }
-        await this.state.settle(site.id, 'off', []);
+        settlement = { siteId: site.id, state: 'off', rules: [] };
         finalRules = targets;
       }
       const message = `${plan}: done (found: ${why})`;
-      await this.logs.complete(log, { outcome: 'success', durationMs: performance.now() - started, ruleIds: ruleIds(finalRules) });
+      await this.state.finish(settlement, log, { outcome: 'success', durationMs: performance.now() - started, ruleIds: ruleIds(finalRules) });
       return { domain: site.domain, outcome: 'repaired', drift: live.drift, repair: repair.kind, message };
     } catch (error) {
-      const current = await this.state.find(site.id);
-      if (current && (current.maintenanceState === 'enabling' || current.maintenanceState === 'disabling')) {
-        await this.state.settle(site.id, 'needs_reconcile', [...claimed.maintenanceRules, ...progress.created]);
-      }
       const message = `reconcile failed at step "${progress.step}": ${messageOf(error)}`;
-      await this.logs.complete(log, { outcome: 'failed', durationMs: performance.now() - started, ruleIds: ruleIds(progress.created), errorMessage: message });
+      settlement ??= { siteId: site.id, state: 'needs_reconcile', rules: [...claimed.maintenanceRules, ...progress.created] };
+      await this.state.finish(settlement, log, { outcome: 'failed', durationMs: performance.now() - started, ruleIds: ruleIds(progress.created), errorMessage: message });
       return { domain: site.domain, outcome: 'failed', drift: live.drift, repair: repair.kind, message };
     }
   }

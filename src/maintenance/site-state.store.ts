@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
+import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from '../sites/cloudflare-site.entity.js';
 import type { SiteRuleSettings } from './maintenance-targets.js';
@@ -13,10 +15,22 @@ export const STALE_CLAIM_SECONDS = 600;
 
 export type RuleSettings = Pick<SiteRuleSettings, 'includeSubdomains' | 'subdomainList' | 'maintenanceUrl'>;
 
+export interface Settlement {
+  siteId: string;
+  state: 'on' | 'off' | 'needs_reconcile';
+  rules: OwnedRule[];
+  reason?: string | null;
+  /** Saved in the same statement as the rules. */
+  settings?: RuleSettings;
+}
+
 /** The maintenance state of sites, changed only by conditional updates (DESIGN.md §3.3). */
 @Injectable()
 export class SiteStateStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logs: LogsService,
+  ) {}
 
   find(siteId: string): Promise<CloudflareSite | null> {
     return this.dataSource.getRepository(CloudflareSite).findOneBy({ id: siteId });
@@ -24,26 +38,32 @@ export class SiteStateStore {
 
   /**
    * Moves the site from one of `from` (or from a stale or abandoned claim) to `to`, recording this
-   * process as the claim's owner; null when someone else holds it.
+   * process as the claim's owner, and writes the attempt's pending audit row in the same transaction,
+   * so that every claim has its row; null when someone else holds the site.
    */
-  async claim(
+  claim(
     siteId: string,
     from: MaintenanceState[],
     to: 'enabling' | 'disabling',
+    subject: LogSubject,
     abandonedBy: string | null = null,
-  ): Promise<CloudflareSite | null> {
-    const [rows] = await this.dataSource.query(
-      `UPDATE cloudflare_sites
-          SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now()
-        WHERE id = $1
-          AND (maintenance_state = ANY($2::varchar[])
-               OR (maintenance_state IN ('enabling', 'disabling')
-                   AND (state_changed_at < now() - make_interval(secs => $4)
-                        OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
-        RETURNING id`,
-      [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy],
-    );
-    return rows.length ? this.find(siteId) : null;
+  ): Promise<{ site: CloudflareSite; log: MaintenanceLog } | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [rows] = await manager.query(
+        `UPDATE cloudflare_sites
+            SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now()
+          WHERE id = $1
+            AND (maintenance_state = ANY($2::varchar[])
+                 OR (maintenance_state IN ('enabling', 'disabling')
+                     AND (state_changed_at < now() - make_interval(secs => $4)
+                          OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
+          RETURNING id`,
+        [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy],
+      );
+      if (!rows.length) return null;
+      const log = await this.logs.start(subject, manager);
+      return { site: await manager.findOneByOrFail(CloudflareSite, { id: siteId }), log };
+    });
   }
 
   /** Persists each rule as soon as it exists, so that a crash cannot make us forget one. */
@@ -54,15 +74,20 @@ export class SiteStateStore {
     );
   }
 
-  /** Ends a transition; with `settings`, the rule settings are saved in the same statement as the rules. */
-  async settle(
-    siteId: string,
-    state: 'on' | 'off' | 'needs_reconcile',
-    rules: OwnedRule[],
-    options: { reason?: string | null; settings?: RuleSettings } = {},
-  ): Promise<void> {
-    const settings = options.settings;
-    await this.dataSource.query(
+  /**
+   * Ends a transition and completes its audit row in one transaction, so that a crash can never leave
+   * a settled site with a pending row or a completed row with an unsettled site.
+   */
+  finish(settlement: Settlement, log: MaintenanceLog, completion: LogCompletion): Promise<MaintenanceLog> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.settle(settlement, manager);
+      return this.logs.complete(log, completion, manager);
+    });
+  }
+
+  private async settle(settlement: Settlement, manager: EntityManager): Promise<void> {
+    const { siteId, state, rules, reason, settings } = settlement;
+    await manager.query(
       `UPDATE cloudflare_sites
           SET maintenance_state = $2::varchar,
               maintenance_rules = $3::jsonb,
@@ -81,7 +106,7 @@ export class SiteStateStore {
         siteId,
         state,
         JSON.stringify(rules),
-        options.reason ?? null,
+        reason ?? null,
         Boolean(settings),
         settings?.includeSubdomains ?? null,
         settings?.subdomainList ?? null,
