@@ -72,16 +72,15 @@ export class MaintenanceService {
     const started = performance.now();
     const progress: Progress = { step: 'read the API key', created: [] };
     let token: string | undefined;
+    let done: MaintenanceLog;
     try {
       token = await this.apiKeys.tokenFor(site.apiKeyId);
       const owned = await this.rules.createRules(token, claim.site, forwardUrl, progress, []);
-      const done = await this.state.finish({ siteId: site.id, state: 'on', rules: owned, reason }, log, {
+      done = await this.state.finish({ siteId: site.id, state: 'on', rules: owned, reason }, log, {
         outcome: 'success',
         durationMs: performance.now() - started,
         ruleIds: ruleIds(owned),
       });
-      await this.apiKeys.markUsed(site.apiKeyId);
-      return { domain: site.domain, outcome: 'success', message: `${site.domain} is in maintenance.`, log: done };
     } catch (error) {
       const owned = [...progress.adopted ?? [], ...progress.created];
       const left = token ? await this.rules.removeRules(token, zoneId, owned) : owned;
@@ -93,6 +92,8 @@ export class MaintenanceService {
           : 'Nothing was changed in Cloudflare; the site is out of maintenance.';
       throw await this.fail(log, started, error, `Enabling maintenance on ${site.domain} failed at step "${progress.step}"`, aftermath, owned, settlement);
     }
+    await this.apiKeys.markUsed(site.apiKeyId);
+    return { domain: site.domain, outcome: 'success', message: `${site.domain} is in maintenance.`, log: done };
   }
 
   /**
@@ -162,6 +163,7 @@ export class MaintenanceService {
     const started = performance.now();
     let remaining = claim.site.maintenanceRules;
     let step = 'read the API key';
+    let done: MaintenanceLog;
     try {
       const token = await this.apiKeys.tokenFor(site.apiKeyId);
       step = 'list the Page Rules';
@@ -175,18 +177,18 @@ export class MaintenanceService {
         remaining = ours.slice(index + 1);
         await this.state.recordRules(site.id, remaining);
       }
-      const done = await this.state.finish({ siteId: site.id, state: 'off', rules: [] }, log, {
+      done = await this.state.finish({ siteId: site.id, state: 'off', rules: [] }, log, {
         outcome: 'success',
         durationMs: performance.now() - started,
         ruleIds: ruleIds(ours),
       });
-      await this.apiKeys.markUsed(site.apiKeyId);
-      return { domain: site.domain, outcome: 'success', message: `${site.domain} is out of maintenance.`, log: done };
     } catch (error) {
       const aftermath = `The site is still in maintenance with rule(s) ${ruleIds(remaining).join(', ') || '(none)'}; run disable again.`;
       const settlement: Settlement = { siteId: site.id, state: 'on', rules: remaining };
       throw await this.fail(log, started, error, `Disabling maintenance on ${site.domain} failed at step "${step}"`, aftermath, remaining, settlement);
     }
+    await this.apiKeys.markUsed(site.apiKeyId);
+    return { domain: site.domain, outcome: 'success', message: `${site.domain} is out of maintenance.`, log: done };
   }
 
   /**
