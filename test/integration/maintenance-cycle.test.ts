@@ -1,54 +1,33 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { FakeCloudflare } from '../support/fake-cloudflare/index.js';
-import { createTestContext, TEST_PUBLIC_URL, testEnv, type TestContext } from '../support/test-context.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { forwardingAction, givenDefaultKey, givenSite } from '../support/scenario.js';
+import { describe, expect, it } from '@jest/globals';
+import { serviceSuite } from '../support/service-suite.js';
+import { TEST_PUBLIC_URL } from '../support/test-context.js';
+import { forwardingAction, givenSite } from '../support/scenario.js';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
 
-let fake: FakeCloudflare;
-let db: TestDatabase;
-let ctx: TestContext;
-
-beforeAll(async () => {
-  fake = await FakeCloudflare.start();
-  db = await createTestDatabase();
-  ctx = await createTestContext(testEnv(db.url, fake.baseURL));
-  await givenDefaultKey(ctx, fake);
-});
-
-afterEach(() => {
-  fake.clearFaults();
-  expect(fake.violations()).toEqual([]);
-});
-
-afterAll(async () => {
-  await ctx?.close();
-  await db?.drop();
-  await fake?.stop();
-});
+const suite = serviceSuite();
 
 const userCacheRule = { id: 'cache_level', value: 'cache_everything' };
 
 function siteRow(id: string) {
-  return db.dataSource.getRepository(CloudflareSite).findOneByOrFail({ id });
+  return suite.db.dataSource.getRepository(CloudflareSite).findOneByOrFail({ id });
 }
 
 function logsOf(siteId: string) {
-  return db.dataSource.getRepository(MaintenanceLog).find({ where: { siteId }, order: { createdAt: 'ASC' } });
+  return suite.db.dataSource.getRepository(MaintenanceLog).find({ where: { siteId }, order: { createdAt: 'ASC' } });
 }
 
 describe('maintenance cycle', () => {
   it('covers the apex and every subdomain with one active rule that outranks the user rule, and removes only it', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'all-subs.com');
-    fake.addPageRule(zone.id, { targetValue: '*all-subs.com/images/*', actions: [userCacheRule], priority: 1, status: 'active' });
-    const before = fake.pageRules(zone.id);
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'all-subs.com');
+    suite.fake.addPageRule(zone.id, { targetValue: '*all-subs.com/images/*', actions: [userCacheRule], priority: 1, status: 'active' });
+    const before = suite.fake.pageRules(zone.id);
 
-    const result = await ctx.maintenance.enableMaintenance(site, 'deploy 42', 'test:operator');
+    const result = await suite.ctx.maintenance.enableMaintenance(site, 'deploy 42', 'test:operator');
 
     expect(result.outcome).toBe('success');
     const expectedUrl = `${TEST_PUBLIC_URL}/maintenance?site=all-subs.com`;
-    const ours = fake.pageRules(zone.id).filter((rule) => !before.some((user) => user.id === rule.id));
+    const ours = suite.fake.pageRules(zone.id).filter((rule) => !before.some((user) => user.id === rule.id));
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({
       status: 'active',
@@ -56,16 +35,16 @@ describe('maintenance cycle', () => {
       actions: [forwardingAction(expectedUrl)],
     });
     for (const url of ['https://all-subs.com/', 'https://all-subs.com/images/a.png', 'http://shop.all-subs.com/cart']) {
-      expect(fake.winningRule(zone.id, url)?.id).toBe(ours[0]!.id);
+      expect(suite.fake.winningRule(zone.id, url)?.id).toBe(ours[0]!.id);
     }
     const stored = await siteRow(site.id);
     expect(stored.maintenanceState).toBe('on');
     expect(stored.maintenanceRules.map((rule) => rule.id)).toEqual([ours[0]!.id]);
     expect(stored.maintenanceReason).toBe('deploy 42');
 
-    await ctx.maintenance.disableMaintenance(stored, 'test:operator');
+    await suite.ctx.maintenance.disableMaintenance(stored, 'test:operator');
 
-    expect(fake.pageRules(zone.id)).toEqual(before);
+    expect(suite.fake.pageRules(zone.id)).toEqual(before);
     expect((await siteRow(site.id)).maintenanceState).toBe('off');
     const logs = await logsOf(site.id);
     expect(logs.map((log) => [log.action, log.outcome, log.actor])).toEqual([
@@ -78,17 +57,17 @@ describe('maintenance cycle', () => {
   });
 
   it('covers the apex and the listed subdomains only, forwarding to the custom URL', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'some-subs.com', {
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'some-subs.com', {
       plan: 'pro',
       subdomains: 'www,api',
       maintenanceUrl: 'https://status.example.org/down',
     });
-    fake.addPageRule(zone.id, { targetValue: 'www.some-subs.com/*', actions: [{ id: 'always_use_https' }], priority: 3, status: 'active' });
-    const before = fake.pageRules(zone.id);
+    suite.fake.addPageRule(zone.id, { targetValue: 'www.some-subs.com/*', actions: [{ id: 'always_use_https' }], priority: 3, status: 'active' });
+    const before = suite.fake.pageRules(zone.id);
 
-    await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
-    const ours = fake.pageRules(zone.id).filter((rule) => !before.some((user) => user.id === rule.id));
+    const ours = suite.fake.pageRules(zone.id).filter((rule) => !before.some((user) => user.id === rule.id));
     expect(ours.map((rule) => rule.targets[0]!.constraint.value).sort()).toEqual(
       ['api.some-subs.com/*', 'www.some-subs.com/**', 'some-subs.com/*'].sort(),
     );
@@ -97,18 +76,18 @@ describe('maintenance cycle', () => {
       expect(rule.actions).toEqual([forwardingAction('https://status.example.org/down')]);
       expect(rule.priority).toBeGreaterThan(3);
     }
-    expect(fake.winningRule(zone.id, 'https://www.some-subs.com/x')?.id).toBe(
+    expect(suite.fake.winningRule(zone.id, 'https://www.some-subs.com/x')?.id).toBe(
       ours.find((rule) => rule.targets[0]!.constraint.value.includes('www'))!.id,
     );
-    expect(fake.winningRule(zone.id, 'https://blog.some-subs.com/')).toBeUndefined();
+    expect(suite.fake.winningRule(zone.id, 'https://blog.some-subs.com/')).toBeUndefined();
 
-    await ctx.maintenance.disableMaintenance(await siteRow(site.id), 'test:operator');
-    expect(fake.pageRules(zone.id)).toEqual(before);
+    await suite.ctx.maintenance.disableMaintenance(await siteRow(site.id), 'test:operator');
+    expect(suite.fake.pageRules(zone.id)).toEqual(before);
   });
 
   it("leaves a user's rule on the same pattern exactly as it was, after enable and after disable", async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'same-pattern.com');
-    const userRule = fake.addPageRule(zone.id, {
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'same-pattern.com');
+    const userRule = suite.fake.addPageRule(zone.id, {
       targetValue: '*same-pattern.com/*',
       actions: [{ id: 'always_use_https' }],
       priority: 1,
@@ -116,29 +95,29 @@ describe('maintenance cycle', () => {
     });
 
     let enableError: unknown;
-    await ctx.maintenance.enableMaintenance(site, null, 'test:operator').catch((error) => (enableError = error));
+    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator').catch((error) => (enableError = error));
 
-    const afterEnable = fake.pageRules(zone.id).find((rule) => rule.id === userRule.id);
+    const afterEnable = suite.fake.pageRules(zone.id).find((rule) => rule.id === userRule.id);
     expect(afterEnable).toEqual(userRule);
     if (enableError) {
       expect(String(enableError)).toContain(userRule.id);
     } else {
-      const ours = fake.pageRules(zone.id).filter((rule) => rule.id !== userRule.id);
+      const ours = suite.fake.pageRules(zone.id).filter((rule) => rule.id !== userRule.id);
       expect(ours).toHaveLength(1);
       expect(ours[0]!.targets[0]!.constraint.value).toBe('*same-pattern.com/**');
-      expect(fake.winningRule(zone.id, 'https://same-pattern.com/')?.id).toBe(ours[0]!.id);
-      await ctx.maintenance.disableMaintenance(await siteRow(site.id), 'test:operator');
+      expect(suite.fake.winningRule(zone.id, 'https://same-pattern.com/')?.id).toBe(ours[0]!.id);
+      await suite.ctx.maintenance.disableMaintenance(await siteRow(site.id), 'test:operator');
     }
-    expect(fake.pageRules(zone.id)).toEqual([userRule]);
+    expect(suite.fake.pageRules(zone.id)).toEqual([userRule]);
   });
 
   it('rolls back the first rule when the second cannot be created, and says which step failed', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'rollback.com', { plan: 'pro', subdomains: 'www' });
-    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, skip: 1, times: 1, fault: { status: 403, code: 10000, message: 'Authentication error' } });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'rollback.com', { plan: 'pro', subdomains: 'www' });
+    suite.fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, skip: 1, times: 1, fault: { status: 403, code: 10000, message: 'Authentication error' } });
 
-    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(/create rule 2 of 2/);
+    await expect(suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(/create rule 2 of 2/);
 
-    expect(fake.pageRules(zone.id)).toEqual([]);
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
     const stored = await siteRow(site.id);
     expect(stored.maintenanceState).toBe('off');
     expect(stored.maintenanceRules).toEqual([]);
@@ -149,124 +128,124 @@ describe('maintenance cycle', () => {
   });
 
   it('marks the site for reconciliation, keeping the rule ids, when the rollback itself fails', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'stuck.com', { plan: 'pro', subdomains: 'www' });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'stuck.com', { plan: 'pro', subdomains: 'www' });
     const forbidden = { status: 403, code: 10000, message: 'Authentication error' };
-    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, skip: 1, times: 1, fault: forbidden });
-    fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), times: 1, fault: forbidden });
+    suite.fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, skip: 1, times: 1, fault: forbidden });
+    suite.fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), times: 1, fault: forbidden });
 
-    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(/Rollback failed/);
+    await expect(suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(/Rollback failed/);
 
-    const left = fake.pageRules(zone.id);
+    const left = suite.fake.pageRules(zone.id);
     expect(left).toHaveLength(1);
     const stored = await siteRow(site.id);
     expect(stored.maintenanceState).toBe('needs_reconcile');
     expect(stored.maintenanceRules).toEqual([{ id: left[0]!.id, target: 'stuck.com/*' }]);
-    await expect(ctx.maintenance.enableMaintenance(stored, null, 'test:operator')).rejects.toThrow(/needs reconciliation/);
+    await expect(suite.ctx.maintenance.enableMaintenance(stored, null, 'test:operator')).rejects.toThrow(/needs reconciliation/);
 
-    const cleanup = await ctx.maintenance.disableMaintenance(stored, 'test:operator');
+    const cleanup = await suite.ctx.maintenance.disableMaintenance(stored, 'test:operator');
     expect(cleanup.outcome).toBe('success');
-    expect(fake.pageRules(zone.id)).toEqual([]);
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
     expect((await siteRow(site.id)).maintenanceState).toBe('off');
   });
 
   it('refuses a plan larger than the free quota before writing anything', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'quota.com', { plan: 'free', subdomains: 'www' });
-    fake.addPageRule(zone.id, { targetValue: 'quota.com/a/*', actions: [userCacheRule], priority: 1, status: 'active' });
-    fake.addPageRule(zone.id, { targetValue: 'quota.com/b/*', actions: [userCacheRule], priority: 2, status: 'disabled' });
-    const before = fake.pageRules(zone.id);
-    const writesBefore = fake.exchanges.filter((exchange) => exchange.method !== 'GET').length;
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'quota.com', { plan: 'free', subdomains: 'www' });
+    suite.fake.addPageRule(zone.id, { targetValue: 'quota.com/a/*', actions: [userCacheRule], priority: 1, status: 'active' });
+    suite.fake.addPageRule(zone.id, { targetValue: 'quota.com/b/*', actions: [userCacheRule], priority: 2, status: 'disabled' });
+    const before = suite.fake.pageRules(zone.id);
+    const writesBefore = suite.fake.exchanges.filter((exchange) => exchange.method !== 'GET').length;
 
-    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
+    await expect(suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
       /needs 2 new Page Rule\(s\) but the zone has 1 free \(quota 3, 2 in use\)/,
     );
 
-    expect(fake.exchanges.filter((exchange) => exchange.method !== 'GET').length).toBe(writesBefore);
-    expect(fake.pageRules(zone.id)).toEqual(before);
+    expect(suite.fake.exchanges.filter((exchange) => exchange.method !== 'GET').length).toBe(writesBefore);
+    expect(suite.fake.pageRules(zone.id)).toEqual(before);
     expect((await siteRow(site.id)).maintenanceState).toBe('off');
     expect((await logsOf(site.id)).map((log) => log.outcome)).toEqual(['failed']);
   });
 
   it('is idempotent: enable twice and disable twice leave one rule set, then none, and all succeed', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'twice.com');
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'twice.com');
 
-    const first = await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
-    const second = await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    const first = await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    const second = await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
     expect([first.outcome, second.outcome]).toEqual(['success', 'skipped']);
-    expect(fake.pageRules(zone.id)).toHaveLength(1);
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
 
-    const third = await ctx.maintenance.disableMaintenance(site, 'test:operator');
-    const fourth = await ctx.maintenance.disableMaintenance(site, 'test:operator');
+    const third = await suite.ctx.maintenance.disableMaintenance(site, 'test:operator');
+    const fourth = await suite.ctx.maintenance.disableMaintenance(site, 'test:operator');
     expect([third.outcome, fourth.outcome]).toEqual(['success', 'skipped']);
-    expect(fake.pageRules(zone.id)).toEqual([]);
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
     expect((await logsOf(site.id)).map((log) => log.outcome)).toEqual(['success', 'skipped', 'success', 'skipped']);
   });
 });
 
 describe('retry policy', () => {
   it('waits out a 429 for as long as retry-after says, then succeeds', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'rate-limited.com');
-    const before429 = fake.count429();
-    fake.injectFault({ method: 'GET', path: `/zones/${zone.id}/pagerules`, times: 1, fault: { status: 429, code: 971, message: 'Please wait and consider throttling your request speed', retryAfterSeconds: 1 } });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'rate-limited.com');
+    const before429 = suite.fake.count429();
+    suite.fake.injectFault({ method: 'GET', path: `/zones/${zone.id}/pagerules`, times: 1, fault: { status: 429, code: 971, message: 'Please wait and consider throttling your request speed', retryAfterSeconds: 1 } });
 
     const started = Date.now();
-    const result = await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    const result = await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
     expect(result.outcome).toBe('success');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(fake.count429()).toBe(before429 + 1);
-    expect(fake.pageRules(zone.id)).toHaveLength(1);
+    expect(suite.fake.count429()).toBe(before429 + 1);
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
   });
 
   it('retries an unreadable answer', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'garbled.com');
-    fake.injectFault({ method: 'GET', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'invalid-json' });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'garbled.com');
+    suite.fake.injectFault({ method: 'GET', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'invalid-json' });
 
-    await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
-    expect(fake.pageRules(zone.id)).toHaveLength(1);
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
   });
 
   it('treats success: false on HTTP 200 as a failure', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'unsuccessful.com');
-    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'success-false' });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'unsuccessful.com');
+    suite.fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'success-false' });
 
-    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
+    await expect(suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
       /Cloudflare refused to create the Page Rule .*injected success:false \(code 1000\)/,
     );
     expect((await siteRow(site.id)).maintenanceState).toBe('off');
   });
 
   it('retries a burst of 500s and creates exactly one rule', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'server-errors.com');
-    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 2, fault: { status: 500, code: 10001, message: 'Internal error' } });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'server-errors.com');
+    suite.fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 2, fault: { status: 500, code: 10001, message: 'Internal error' } });
 
-    await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
-    const posts = fake.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === `/zones/${zone.id}/pagerules`);
+    const posts = suite.fake.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === `/zones/${zone.id}/pagerules`);
     expect(posts.map((exchange) => exchange.status)).toEqual([500, 500, 200]);
-    expect(fake.pageRules(zone.id)).toHaveLength(1);
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
   });
 
   it('does not retry a 403 and reports it clearly', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'forbidden.com');
-    fake.injectFault({ method: 'GET', path: `/zones/${zone.id}`, times: Infinity, fault: { status: 403, code: 10000, message: 'Authentication error' } });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'forbidden.com');
+    suite.fake.injectFault({ method: 'GET', path: `/zones/${zone.id}`, times: Infinity, fault: { status: 403, code: 10000, message: 'Authentication error' } });
 
-    await expect(ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
+    await expect(suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator')).rejects.toThrow(
       /read the zone and its Page Rules.*Authentication error \(code 10000\) \(HTTP 403\)/,
     );
-    expect(fake.exchanges.filter((exchange) => exchange.path === `/zones/${zone.id}`).length).toBe(1);
-    expect(fake.pageRules(zone.id)).toEqual([]);
+    expect(suite.fake.exchanges.filter((exchange) => exchange.path === `/zones/${zone.id}`).length).toBe(1);
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
   });
 
   it('adopts a rule whose creation answer was lost instead of creating it twice', async () => {
-    const { zone, site } = await givenSite(ctx, fake, 'lost-answer.com');
-    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'reset', afterHandling: true });
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'lost-answer.com');
+    suite.fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/pagerules`, times: 1, fault: 'reset', afterHandling: true });
 
-    await ctx.maintenance.enableMaintenance(site, null, 'test:operator');
+    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
-    const posts = fake.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === `/zones/${zone.id}/pagerules`);
+    const posts = suite.fake.exchanges.filter((exchange) => exchange.method === 'POST' && exchange.path === `/zones/${zone.id}/pagerules`);
     expect(posts).toHaveLength(1);
-    const rules = fake.pageRules(zone.id);
+    const rules = suite.fake.pageRules(zone.id);
     expect(rules).toHaveLength(1);
     expect((await siteRow(site.id)).maintenanceRules.map((rule) => rule.id)).toEqual([rules[0]!.id]);
   });
@@ -274,8 +253,8 @@ describe('retry policy', () => {
 
 describe('log statistics', () => {
   it('reports totals, success rate and average duration per action and overall', async () => {
-    const stats = await ctx.logs.getStats({ days: 1 });
-    const rows: { action: string; outcome: string }[] = await db.dataSource.query('SELECT action, outcome FROM maintenance_logs');
+    const stats = await suite.ctx.logs.getStats({ days: 1 });
+    const rows: { action: string; outcome: string }[] = await suite.db.dataSource.query('SELECT action, outcome FROM maintenance_logs');
     const count = (predicate: (row: { action: string; outcome: string }) => boolean) => rows.filter(predicate).length;
 
     expect(stats.overall.total).toBe(rows.length);
