@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { matchTemplate } from './path-template.js';
 
 export interface RequestUnderTest {
   method: string;
@@ -269,7 +270,7 @@ interface FoundOperation {
 
 function findOperation(doc: Json, method: string, path: string): FoundOperation | { problem: string } {
   const candidates = Object.keys(doc.paths ?? {})
-    .map((template) => ({ template, params: matchPath(template, path) }))
+    .map((template) => ({ template, params: matchTemplate(template, path) }))
     .filter((c): c is { template: string; params: Record<string, string> } => c.params !== undefined)
     // A literal segment beats a template one: /pagerules/settings before /pagerules/{pagerule_id}.
     .sort((a, b) => literalSegments(b.template) - literalSegments(a.template));
@@ -280,29 +281,6 @@ function findOperation(doc: Json, method: string, path: string): FoundOperation 
     if (METHODS.includes(m) && pathItem[m]) return { operation: pathItem[m], pathItem, template, params };
   }
   return { problem: `${method.toUpperCase()} ${path}: method not in the OpenAPI spec for ${candidates[0]?.template}` };
-}
-
-function matchPath(template: string, path: string): Record<string, string> | undefined {
-  const want = template.split('/');
-  const got = path.split('/');
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i += 1) {
-    const w = want[i] ?? '';
-    const g = got[i] ?? '';
-    const name = /^\{(.+)\}$/.exec(w)?.[1];
-    if (name === undefined) {
-      if (w !== g) return undefined;
-    } else {
-      if (g === '') return undefined;
-      try {
-        params[name] = decodeURIComponent(g);
-      } catch {
-        params[name] = g;
-      }
-    }
-  }
-  return params;
 }
 
 const querySchemas = new WeakMap<object, Json>();

@@ -159,17 +159,7 @@ export class FakeState {
 }
 
 export function publicRule(rule: StoredPageRule): FakePageRule {
-  return {
-    id: rule.id,
-    zoneId: rule.zoneId,
-    targetValue: rule.targets[0]?.constraint.value ?? '',
-    targets: structuredClone(rule.targets),
-    actions: structuredClone(rule.actions),
-    priority: rule.priority,
-    status: rule.status,
-    created_on: rule.createdOn,
-    modified_on: rule.modifiedOn,
-  };
+  return { ...apiRule(rule), zoneId: rule.zoneId, targetValue: rule.targets[0]?.constraint.value ?? '' } as FakePageRule;
 }
 
 /** A rule as the Page Rules API returns it. */
