@@ -28,6 +28,13 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATA_DIR: z.string().min(1).default('./data'),
     DB_AUTO_MIGRATE: booleanFlag.default(true),
+    SCHEDULER_ENABLED: booleanFlag.default(true),
+    SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(2),
+    MAINTENANCE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    NOTIFY_WEBHOOK_URL: httpUrl.optional(),
+    NOTIFY_BEFORE_START_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
+    NOTIFY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   })
   .superRefine((config, ctx) => {
     if (config.DATABASE_URL && !config.APP_SECRET_KEY) {

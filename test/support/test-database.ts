@@ -38,9 +38,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     url: url.toString(),
     dataSource,
     async snapshot() {
-      const tables = ['cloudflare_api_keys', 'cloudflare_sites', 'maintenance_logs'];
+      const tables = ['cloudflare_api_keys', 'cloudflare_sites', 'maintenance_logs', 'scheduled_maintenances', 'scheduled_maintenance_sites'];
       const entries = await Promise.all(
-        tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY id`)] as const),
+        tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY 1, 2`)] as const),
       );
       return Object.fromEntries(entries);
     },

@@ -1,0 +1,45 @@
+import { BaseEntity, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { ScheduledMaintenance } from './scheduled-maintenance.entity.js';
+
+/**
+ * pending: not started yet (or a new occurrence); enabled: this window put the site into maintenance
+ * and will take it out; already_on: it was in maintenance before, so the window leaves it as it is;
+ * failed: enabling failed, retried while the window is active; disabled: taken out at the end;
+ * disable_failed: taking it out failed (see error; `maintenance reconcile` or a manual disable).
+ */
+export const SITE_EXECUTIONS = ['pending', 'enabled', 'already_on', 'failed', 'disabled', 'disable_failed'] as const;
+export type SiteExecution = (typeof SITE_EXECUTIONS)[number];
+
+@Entity('scheduled_maintenance_sites')
+export class ScheduledMaintenanceSite extends BaseEntity {
+  @PrimaryColumn({ name: 'window_id', type: 'uuid' })
+  windowId: string;
+
+  @PrimaryColumn({ name: 'site_id', type: 'uuid' })
+  siteId: string;
+
+  @ManyToOne(() => ScheduledMaintenance, (window) => window.sites, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'window_id' })
+  window: ScheduledMaintenance;
+
+  @ManyToOne(() => CloudflareSite, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'site_id' })
+  site: CloudflareSite;
+
+  @Column({ type: 'varchar', length: 16, default: 'pending' })
+  execution: SiteExecution;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  /** A failed site is retried on the first pass after this (backing off as attempts grow). */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
