@@ -37,8 +37,8 @@ export class ScheduledMaintenance1764212400000 implements MigrationInterface {
         window_id uuid NOT NULL REFERENCES scheduled_maintenances (id) ON DELETE CASCADE,
         site_id uuid NOT NULL REFERENCES cloudflare_sites (id) ON DELETE CASCADE,
         execution varchar(16) NOT NULL DEFAULT 'pending'
-          CHECK (execution IN ('pending', 'enabled', 'already_on', 'failed', 'disabled', 'disable_failed')),
-        error text,
+          CHECK (execution IN ('pending', 'enabled', 'already_on', 'failed', 'disabled', 'disable_failed', 'kept')),
+        detail text,
         attempts integer NOT NULL DEFAULT 0,
         next_attempt_at timestamptz,
         updated_at timestamptz NOT NULL DEFAULT now(),

@@ -6,6 +6,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { MaintenancePageModule } from './maintenance-page/maintenance-page.module.js';
+import { SchedulerModule } from './schedules/scheduler.module.js';
 import { SitesModule } from './sites/sites.module.js';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         LogsModule,
         MaintenanceModule,
         MaintenancePageModule,
+        SchedulerModule,
       ],
     };
   }

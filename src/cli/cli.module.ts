@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { BulkCommandRunner } from './bulk-runner.js';
 import { CliOutput } from './cli-output.js';
@@ -19,7 +20,9 @@ import { SitesListCommand } from './commands/sites-list.command.js';
 import { SitesRemoveCommand } from './commands/sites-remove.command.js';
 import { SitesUpdateCommand } from './commands/sites-update.command.js';
 import { SitesCommand } from './commands/sites.command.js';
+import { ProcessScheduledCommand } from './commands/process-scheduled.command.js';
 import { ReconcileCommand } from './commands/reconcile.command.js';
+import { SCHEDULE_SUBCOMMANDS, ScheduleCommand } from './commands/schedule.command.js';
 import { StatusCommand } from './commands/status.command.js';
 import { SyncCloudflareCommand } from './commands/sync-cloudflare.command.js';
 import { SyncSitesCommand } from './commands/sync-sites.command.js';
@@ -37,6 +40,7 @@ export class CliModule {
         SitesModule,
         LogsModule,
         MaintenanceModule,
+        SchedulesModule,
       ],
       providers: [
         CliOutput,
@@ -57,6 +61,9 @@ export class CliModule {
         ListCommand,
         DbCommand,
         DbMigrateCommand,
+        ScheduleCommand,
+        ...SCHEDULE_SUBCOMMANDS,
+        ProcessScheduledCommand,
       ],
     };
   }

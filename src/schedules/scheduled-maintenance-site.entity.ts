@@ -1,4 +1,4 @@
-import { BaseEntity, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { BaseEntity, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation, UpdateDateColumn } from 'typeorm';
 import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { ScheduledMaintenance } from './scheduled-maintenance.entity.js';
 
@@ -6,9 +6,10 @@ import { ScheduledMaintenance } from './scheduled-maintenance.entity.js';
  * pending: not started yet (or a new occurrence); enabled: this window put the site into maintenance
  * and will take it out; already_on: it was in maintenance before, so the window leaves it as it is;
  * failed: enabling failed, retried while the window is active; disabled: taken out at the end;
- * disable_failed: taking it out failed (see error; `maintenance reconcile` or a manual disable).
+ * disable_failed: taking it out failed, retried on later passes; kept: left in maintenance at the end
+ * because another active window covers it or an operator enabled it again during the window.
  */
-export const SITE_EXECUTIONS = ['pending', 'enabled', 'already_on', 'failed', 'disabled', 'disable_failed'] as const;
+export const SITE_EXECUTIONS = ['pending', 'enabled', 'already_on', 'failed', 'disabled', 'disable_failed', 'kept'] as const;
 export type SiteExecution = (typeof SITE_EXECUTIONS)[number];
 
 @Entity('scheduled_maintenance_sites')
@@ -21,7 +22,8 @@ export class ScheduledMaintenanceSite extends BaseEntity {
 
   @ManyToOne(() => ScheduledMaintenance, (window) => window.sites, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'window_id' })
-  window: ScheduledMaintenance;
+  // Relation<> keeps the circular import out of the emitted decorator metadata (ESM).
+  window: Relation<ScheduledMaintenance>;
 
   @ManyToOne(() => CloudflareSite, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'site_id' })
@@ -30,13 +32,14 @@ export class ScheduledMaintenanceSite extends BaseEntity {
   @Column({ type: 'varchar', length: 16, default: 'pending' })
   execution: SiteExecution;
 
+  /** Why it failed, or why it was kept. */
   @Column({ type: 'text', nullable: true })
-  error: string | null;
+  detail: string | null;
 
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
-  /** A failed site is retried on the first pass after this (backing off as attempts grow). */
+  /** A failed enable or disable is retried on the first pass after this (backing off as attempts grow). */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt: Date | null;
 

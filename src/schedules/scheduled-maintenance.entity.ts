@@ -26,6 +26,7 @@ export interface OccurrenceRecord {
   actualStart: string | null;
   actualEnd: string | null;
   sites: { enabled: number; alreadyOn: number; failed: number };
+  note?: string;
 }
 
 @Entity('scheduled_maintenances')

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { ApiKeysModule } from '../../src/api-keys/api-keys.module.js';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
 import { ConfigModule } from '../../src/config/config.module.js';
@@ -10,6 +10,10 @@ import { LogsService } from '../../src/logs/logs.service.js';
 import { MaintenanceModule } from '../../src/maintenance/maintenance.module.js';
 import { BulkOperationsService } from '../../src/maintenance/bulk-operations.service.js';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service.js';
+import { WebhookNotifier } from '../../src/notifications/webhook.notifier.js';
+import { CLOCK } from '../../src/schedules/clock.js';
+import { ScheduledMaintenanceService } from '../../src/schedules/scheduled-maintenance.service.js';
+import { SchedulesModule } from '../../src/schedules/schedules.module.js';
 import { ReconcileService } from '../../src/maintenance/reconcile.service.js';
 import { SiteSettingsService } from '../../src/maintenance/site-settings.service.js';
 import { SitesModule } from '../../src/sites/sites.module.js';
@@ -45,8 +49,22 @@ class ServicesUnderTest {
         SitesModule,
         LogsModule,
         MaintenanceModule,
+        SchedulesModule,
       ],
     };
+  }
+}
+
+/** The time the scheduler sees: real time until a test sets it. */
+export class TestClock {
+  private fixed: Date | null = null;
+
+  now(): Date {
+    return this.fixed ? new Date(this.fixed) : new Date();
+  }
+
+  set(instant: Date | string): void {
+    this.fixed = new Date(instant);
   }
 }
 
@@ -61,12 +79,21 @@ export interface TestContext {
   siteSettings: SiteSettingsService;
   bulk: BulkOperationsService;
   selection: SiteSelectionService;
+  schedules: ScheduledMaintenanceService;
+  notifier: WebhookNotifier;
+  clock: TestClock;
   close(): Promise<void>;
 }
 
 /** The real services wired by Nest, against a real database and the fake Cloudflare over HTTP. */
 export async function createTestContext(env: Record<string, string>): Promise<TestContext> {
-  const app = await NestFactory.createApplicationContext(ServicesUnderTest.register(env), { logger: false });
+  const clock = new TestClock();
+  const moduleRef = await Test.createTestingModule({ imports: [ServicesUnderTest.register(env)] })
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .setLogger({ log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} })
+    .compile();
+  const app = await moduleRef.init();
   return {
     app,
     apiKeys: app.get(ApiKeysService),
@@ -78,6 +105,9 @@ export async function createTestContext(env: Record<string, string>): Promise<Te
     siteSettings: app.get(SiteSettingsService),
     bulk: app.get(BulkOperationsService),
     selection: app.get(SiteSelectionService),
+    schedules: app.get(ScheduledMaintenanceService),
+    notifier: app.get(WebhookNotifier),
+    clock,
     close: () => app.close(),
   };
 }

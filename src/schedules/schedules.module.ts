@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { CLOCK, systemClock } from './clock.js';
+import { ScheduledMaintenanceService } from './scheduled-maintenance.service.js';
+import { WindowExecutionService } from './window-execution.service.js';
+import { WindowStore } from './window-store.js';
+
+@Module({
+  imports: [MaintenanceModule, NotificationsModule],
+  providers: [ScheduledMaintenanceService, WindowExecutionService, WindowStore, { provide: CLOCK, useValue: systemClock }],
+  exports: [ScheduledMaintenanceService, NotificationsModule],
+})
+export class SchedulesModule {}

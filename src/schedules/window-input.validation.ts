@@ -1,0 +1,122 @@
+import { ValidationError } from '../common/errors.js';
+import { parseDomain } from '../sites/site-input.validation.js';
+import { assertTimezone, formatInZone, occurrences, parseRecurrence, parseWindowTime } from './window-time.js';
+
+const MAX_DURATION_MINUTES = 7 * 24 * 60;
+
+export interface WindowInput {
+  title: string;
+  description?: string | null;
+  /** Public message on the maintenance page; also the audit reason. */
+  reason?: string | null;
+  /** Domains of registered sites. */
+  sites: string[];
+  /** A Date, ISO 8601 with an offset, or a local time read in `timezone`. */
+  start: string | Date;
+  /** One of end or durationMinutes. With a recurrence, the end of the first occurrence. */
+  end?: string | Date | null;
+  durationMinutes?: number | null;
+  /** IANA zone; UTC when omitted. Required to read local times. */
+  timezone?: string | null;
+  recurrence?: string | null;
+  autoEnable?: boolean;
+  autoDisable?: boolean;
+}
+
+export interface WindowPlan {
+  title: string;
+  description: string | null;
+  reason: string | null;
+  domains: string[];
+  startsAt: Date;
+  endsAt: Date;
+  timezone: string;
+  recurrence: string | null;
+  autoEnable: boolean;
+  autoDisable: boolean;
+}
+
+/** Checks everything that needs no database, and works out the first occurrence. */
+export function planWindow(input: WindowInput, now: Date): WindowPlan {
+  const title = text(input.title, 'title', 200);
+  if (title === null) throw new ValidationError('A window needs a title (1–200 characters).');
+  const timezone = input.timezone?.trim() || 'UTC';
+  assertTimezone(timezone);
+  const domains = [...new Set((input.sites ?? []).map((domain) => parseDomain(domain)))];
+  if (!domains.length) throw new ValidationError('A window needs at least one site: give the domains of registered sites.');
+
+  const requestedStart = instant(input.start, input.timezone ?? undefined, 'start');
+  const hasEnd = input.end !== undefined && input.end !== null && input.end !== '';
+  const hasDuration = input.durationMinutes !== undefined && input.durationMinutes !== null;
+  if (hasEnd === hasDuration) {
+    throw new ValidationError('Give either an end time or a duration in minutes (exactly one of the two).');
+  }
+  if (hasDuration && (!Number.isInteger(input.durationMinutes) || input.durationMinutes! < 1 || input.durationMinutes! > MAX_DURATION_MINUTES)) {
+    throw new ValidationError(`Invalid duration ${input.durationMinutes}: expected whole minutes from 1 to ${MAX_DURATION_MINUTES} (7 days).`);
+  }
+
+  const recurrence = input.recurrence?.trim() || null;
+  let startsAt = requestedStart;
+  if (recurrence) {
+    const cron = parseRecurrence(recurrence, timezone);
+    const from = requestedStart > now ? requestedStart : now;
+    const [first, second] = occurrences(cron, from, 2);
+    if (!first) throw new ValidationError(`The recurrence "${recurrence}" has no occurrence after ${from.toISOString()}.`);
+    startsAt = first;
+    const durationMs = hasDuration ? input.durationMinutes! * 60_000 : endOf(input, timezone) - startsAt.getTime();
+    if (second && durationMs > second.getTime() - first.getTime()) {
+      throw new ValidationError(
+        `Occurrences of "${recurrence}" would overlap: each lasts ${Math.round(durationMs / 60_000)} minutes but they are ` +
+          `${Math.round((second.getTime() - first.getTime()) / 60_000)} minutes apart.`,
+      );
+    }
+    return finish(startsAt, startsAt.getTime() + durationMs);
+  }
+  const endsAt = hasDuration ? startsAt.getTime() + input.durationMinutes! * 60_000 : endOf(input, timezone);
+  if (endsAt <= now.getTime()) {
+    throw new ValidationError(`The window ends at ${new Date(endsAt).toISOString()}, which has already passed.`);
+  }
+  return finish(startsAt, endsAt);
+
+  function finish(start: Date, endMs: number): WindowPlan {
+    if (endMs <= start.getTime()) {
+      throw new ValidationError(
+        `The end (${formatInZone(new Date(endMs), timezone)}) must be after the start (${formatInZone(start, timezone)}).`,
+      );
+    }
+    if (endMs - start.getTime() > MAX_DURATION_MINUTES * 60_000) {
+      throw new ValidationError('A window may last at most 7 days.');
+    }
+    return {
+      title: title!,
+      description: text(input.description, 'description', 5000),
+      reason: text(input.reason, 'reason', 1000),
+      domains,
+      startsAt: start,
+      endsAt: new Date(endMs),
+      timezone,
+      recurrence,
+      autoEnable: input.autoEnable ?? true,
+      autoDisable: input.autoDisable ?? true,
+    };
+  }
+}
+
+function endOf(input: WindowInput, timezone: string): number {
+  return instant(input.end!, input.timezone ? timezone : undefined, 'end').getTime();
+}
+
+function instant(value: string | Date, timezone: string | undefined, field: string): Date {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ValidationError(`Invalid ${field}: not a valid date.`);
+    return value;
+  }
+  if (typeof value !== 'string' || !value.trim()) throw new ValidationError(`A window needs a ${field} time.`);
+  return parseWindowTime(value, timezone, field);
+}
+
+function text(value: string | null | undefined, field: string, max: number): string | null {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed.length > max) throw new ValidationError(`The ${field} is too long: at most ${max} characters.`);
+  return trimmed || null;
+}
