@@ -4,11 +4,12 @@ import { NotificationsModule } from '../notifications/notifications.module.js';
 import { CLOCK, systemClock } from './clock.js';
 import { ScheduledMaintenanceService } from './scheduled-maintenance.service.js';
 import { WindowExecutionService } from './window-execution.service.js';
+import { WindowLifecycleService } from './window-lifecycle.service.js';
 import { WindowStore } from './window-store.js';
 
 @Module({
   imports: [MaintenanceModule, NotificationsModule],
-  providers: [ScheduledMaintenanceService, WindowExecutionService, WindowStore, { provide: CLOCK, useValue: systemClock }],
+  providers: [ScheduledMaintenanceService, WindowLifecycleService, WindowExecutionService, WindowStore, { provide: CLOCK, useValue: systemClock }],
   exports: [ScheduledMaintenanceService, NotificationsModule],
 })
 export class SchedulesModule {}
