@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { normaliseHost } from '../sites/site-input.validation.js';
 
 export interface ActiveWindowView {
   /** The window's public message (its `reason`). */
@@ -28,7 +29,7 @@ const HEALTH_TIMEOUT_MS = 3000;
 /** The `site` query value as a stored domain would be spelled, or undefined when it cannot be one. */
 export function pageDomain(site: unknown): string | undefined {
   if (typeof site !== 'string') return undefined;
-  const domain = site.trim().toLowerCase().replace(/\.$/, '');
+  const domain = normaliseHost(site);
   return domain.length > 0 && domain.length <= MAX_DOMAIN_LENGTH ? domain : undefined;
 }
 

@@ -5,7 +5,7 @@ import { ValidationError } from '../common/errors.js';
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
-function normaliseHost(raw: string): string {
+export function normaliseHost(raw: string): string {
   const lowered = raw.trim().toLowerCase().replace(/\.$/, '');
   return /[^\x00-\x7f]/.test(lowered) ? domainToASCII(lowered) : lowered;
 }

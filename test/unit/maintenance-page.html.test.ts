@@ -56,6 +56,7 @@ describe('maintenancePageHtml', () => {
 describe('pageDomain', () => {
   it('spells the query value as a stored domain, or rejects it', () => {
     expect(pageDomain(' Example.COM. ')).toBe('example.com');
+    expect(pageDomain('Bücher.example')).toBe('xn--bcher-kva.example');
     expect(pageDomain('')).toBeUndefined();
     expect(pageDomain(['a.com', 'b.com'])).toBeUndefined();
     expect(pageDomain({ x: '1' })).toBeUndefined();
