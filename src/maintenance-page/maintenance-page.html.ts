@@ -1,4 +1,5 @@
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
+import { formatInZone } from '../schedules/window-time.js';
 import type { MaintenancePageView } from './maintenance-page.service.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -17,10 +18,7 @@ export function retryAfterSeconds(page: MaintenancePageView | null, now: Date, d
 
 /** "Sunday 6 December 2026, 03:30 CET" in the window's timezone (in UTC if that is no known zone). */
 export function expectedEnd(endsAt: Date, timezone: string): string {
-  const local = DateTime.fromJSDate(endsAt, { zone: timezone });
-  return (local.isValid ? local : DateTime.fromJSDate(endsAt, { zone: 'UTC' }))
-    .setLocale('en-GB')
-    .toFormat('cccc d LLLL yyyy, HH:mm ZZZZ');
+  return formatInZone(endsAt, IANAZone.isValidZone(timezone) ? timezone : 'UTC');
 }
 
 /** The whole page, self-contained; every stored text is escaped, since an operator's message may hold markup. */

@@ -77,7 +77,7 @@ export function occurrences(recurrence: Cron, from: Date, count: number): Date[]
   return recurrence.nextRuns(count, new Date(from.getTime() - 1));
 }
 
-/** "Sunday 6 December 2026, 03:30 GMT+1 (Europe/Berlin)": how people in that zone read the instant. */
+/** "Sunday 6 December 2026, 03:30 CET": how people in that zone read the instant (as the maintenance page shows it). */
 export function formatInZone(instant: Date, timezone: string): string {
-  return `${DateTime.fromJSDate(instant, { zone: timezone }).toFormat('cccc d LLLL yyyy, HH:mm ZZZZ')} (${timezone})`;
+  return DateTime.fromJSDate(instant, { zone: timezone }).setLocale('en-GB').toFormat('cccc d LLLL yyyy, HH:mm ZZZZ');
 }

@@ -29,7 +29,7 @@ describe('maintenance schedule', () => {
       status: 'scheduled',
       startsAt: '2031-12-07T01:00:00.000Z',
       endsAt: '2031-12-07T02:30:00.000Z',
-      localStart: 'Sunday 7 December 2031, 02:00 GMT+1 (Europe/Berlin)',
+      localStart: 'Sunday 7 December 2031, 02:00 CET',
       sites: [{ domain: 'planned.com', execution: 'pending', detail: null }],
     });
     expect(window.createdBy).toMatch(/^cli:/);
