@@ -51,10 +51,7 @@ export class WindowExecutionService {
       actor: windowActor(window),
       reason: window.reason ?? window.title,
     });
-    const enablers = await this.store.latestEnablers(
-      entries.map((entry) => entry.siteId),
-      window.actualStart ?? now,
-    );
+    const enablers = await this.store.latestEnablers(entries.map((entry) => entry.siteId));
     const updates = entries.map((entry, index): EntryUpdate => {
       const result = report.results[index]!;
       if (result.outcome === 'failed') return failure(entry, result.message, now);
@@ -80,10 +77,7 @@ export class WindowExecutionService {
         (entry.execution === 'disable_failed' && (!entry.nextAttemptAt || entry.nextAttemptAt <= now)),
     );
     const updates: EntryUpdate[] = [];
-    const enablers = await this.store.latestEnablers(
-      entries.map((entry) => entry.siteId),
-      window.actualStart ?? now,
-    );
+    const enablers = await this.store.latestEnablers(entries.map((entry) => entry.siteId));
     const reEnabledByOperator = entries.filter((entry) => {
       const actor = enablers.get(entry.siteId);
       return actor !== undefined && !actor.startsWith('schedule:');

@@ -120,16 +120,17 @@ export class WindowStore {
   }
 
   /**
-   * For each site, the actor of its latest successful enable since `since`, if any: tells whether a
-   * site already in maintenance was put there by this window (a retry after a crash) or by someone else.
+   * For each site, who put it into maintenance (the actor of its latest successful enable): tells a
+   * site this window enabled (a retry after a crash) from one someone else did. By the audit row, not
+   * by time, so clock skew between hosts cannot mislead it.
    */
-  async latestEnablers(siteIds: string[], since: Date): Promise<Map<string, string>> {
+  async latestEnablers(siteIds: string[]): Promise<Map<string, string>> {
     if (!siteIds.length) return new Map();
     const rows: { site_id: string; actor: string }[] = await this.dataSource.query(
       `SELECT DISTINCT ON (site_id) site_id, actor FROM maintenance_logs
-        WHERE site_id = ANY($1::uuid[]) AND action = 'enable' AND outcome = 'success' AND created_at >= $2
+        WHERE site_id = ANY($1::uuid[]) AND action = 'enable' AND outcome = 'success'
         ORDER BY site_id, created_at DESC`,
-      [siteIds, since],
+      [siteIds],
     );
     return new Map(rows.map((row) => [row.site_id, row.actor]));
   }

@@ -154,6 +154,28 @@ describe('missed starts', () => {
   });
 });
 
+describe('a pass that died holding a window', () => {
+  it('is taken over by the next pass, which finishes the start without enabling a site twice', async () => {
+    const sites = await givenSites('takeover', 2);
+    const start = nextSlot();
+    ctx.clock.set(at(start, -60));
+    const window = await ctx.schedules.create({ title: 'Takeover', sites: sites.map((entry) => entry.site.domain), start, durationMinutes: 60 }, 'test');
+    // The dead pass had claimed the window and enabled the first site, then died before recording it.
+    await ctx.maintenance.enableMaintenance(sites[0]!.site, 'Takeover', `schedule:${window.id}`);
+    const [host, , boot] = (await import('../../src/common/process-owner.js')).currentProcessOwner().split(':');
+    await db.dataSource
+      .getRepository(ScheduledMaintenance)
+      .update(window.id, { status: 'starting', claimedBy: `${host}:2147483646:${boot}:deadbeef`, claimedAt: start, actualStart: start });
+
+    const report = await ctx.schedules.processDue(at(start, 1));
+    expect(report.started).toEqual([expect.objectContaining({ id: window.id, lateByMs: 0, sites: expect.objectContaining({ enabled: 2, alreadyOn: 0 }) })]);
+    for (const { zone } of sites) expect(ruleCount(zone.id)).toBe(1);
+    expect((await enableLogs(sites[0]!.site.domain)).filter((log) => log.outcome === 'success')).toHaveLength(1);
+    await ctx.schedules.processDue(at(start, 60));
+    for (const { zone } of sites) expect(ruleCount(zone.id)).toBe(0);
+  });
+});
+
 describe('failures', () => {
   it('keeps a window with some failed sites active, records why, and retries them on the next pass', async () => {
     const [good, bad] = await givenSites('partial', 2);
