@@ -1,3 +1,4 @@
+import { currentProcessOwner } from '../../src/common/process-owner.js';
 import { describe, expect, it } from '@jest/globals';
 import { hostname } from 'node:os';
 import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
@@ -114,7 +115,7 @@ describe('live status and reconcile', () => {
 
   it('leaves a site alone while a living process holds it', async () => {
     const { zone, site } = await givenSite(suite.ctx, suite.fake, 'busy.com');
-    await sites().update({ id: site.id }, { maintenanceState: 'enabling', claimedBy: `${hostname()}:${process.pid}:` });
+    await sites().update({ id: site.id }, { maintenanceState: 'enabling', claimedBy: currentProcessOwner() });
 
     const result = await suite.ctx.reconcile.reconcile(site, { actor });
 
