@@ -168,6 +168,7 @@ export class ScheduledMaintenanceService {
     if (unknown.length) {
       throw new ValidationError(
         `Unknown site${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: a window can only cover registered sites (see \`maintenance list\`).`,
+        { field: 'sites' },
       );
     }
     return sites;

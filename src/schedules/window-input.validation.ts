@@ -39,20 +39,22 @@ export interface WindowPlan {
 /** Checks everything that needs no database, and works out the first occurrence. */
 export function planWindow(input: WindowInput, now: Date): WindowPlan {
   const title = text(input.title, 'title', 200);
-  if (title === null) throw new ValidationError('A window needs a title (1–200 characters).');
+  if (title === null) throw new ValidationError('A window needs a title (1–200 characters).', { field: 'title' });
   const timezone = input.timezone?.trim() || 'UTC';
   assertTimezone(timezone);
-  const domains = [...new Set((input.sites ?? []).map((domain) => parseDomain(domain)))];
-  if (!domains.length) throw new ValidationError('A window needs at least one site: give the domains of registered sites.');
+  const domains = [...new Set((input.sites ?? []).map(siteDomain))];
+  if (!domains.length) throw new ValidationError('A window needs at least one site: give the domains of registered sites.', { field: 'sites' });
 
   const requestedStart = instant(input.start, input.timezone ?? undefined, 'start');
   const hasEnd = input.end !== undefined && input.end !== null && input.end !== '';
   const hasDuration = input.durationMinutes !== undefined && input.durationMinutes !== null;
   if (hasEnd === hasDuration) {
-    throw new ValidationError('Give either an end time or a duration in minutes (exactly one of the two).');
+    throw new ValidationError('Give either an end time or a duration in minutes (exactly one of the two).', { field: 'end' });
   }
   if (hasDuration && (!Number.isInteger(input.durationMinutes) || input.durationMinutes! < 1 || input.durationMinutes! > MAX_DURATION_MINUTES)) {
-    throw new ValidationError(`Invalid duration ${input.durationMinutes}: expected whole minutes from 1 to ${MAX_DURATION_MINUTES} (7 days).`);
+    throw new ValidationError(`Invalid duration ${input.durationMinutes}: expected whole minutes from 1 to ${MAX_DURATION_MINUTES} (7 days).`, {
+      field: 'durationMinutes',
+    });
   }
 
   const recurrence = input.recurrence?.trim() || null;
@@ -61,20 +63,21 @@ export function planWindow(input: WindowInput, now: Date): WindowPlan {
     const cron = parseRecurrence(recurrence, timezone);
     const from = requestedStart > now ? requestedStart : now;
     const [first, second] = occurrences(cron, from, 2);
-    if (!first) throw new ValidationError(`The recurrence "${recurrence}" has no occurrence after ${from.toISOString()}.`);
+    if (!first) throw new ValidationError(`The recurrence "${recurrence}" has no occurrence after ${from.toISOString()}.`, { field: 'recurrence' });
     startsAt = first;
     const durationMs = hasDuration ? input.durationMinutes! * 60_000 : endOf(input, timezone) - startsAt.getTime();
     if (second && durationMs > second.getTime() - first.getTime()) {
       throw new ValidationError(
         `Occurrences of "${recurrence}" would overlap: each lasts ${Math.round(durationMs / 60_000)} minutes but they are ` +
           `${Math.round((second.getTime() - first.getTime()) / 60_000)} minutes apart.`,
+        { field: 'recurrence' },
       );
     }
     return finish(startsAt, startsAt.getTime() + durationMs);
   }
   const endsAt = hasDuration ? startsAt.getTime() + input.durationMinutes! * 60_000 : endOf(input, timezone);
   if (endsAt <= now.getTime()) {
-    throw new ValidationError(`The window ends at ${new Date(endsAt).toISOString()}, which has already passed.`);
+    throw new ValidationError(`The window ends at ${new Date(endsAt).toISOString()}, which has already passed.`, { field: 'end' });
   }
   return finish(startsAt, endsAt);
 
@@ -82,10 +85,11 @@ export function planWindow(input: WindowInput, now: Date): WindowPlan {
     if (endMs <= start.getTime()) {
       throw new ValidationError(
         `The end (${formatInZone(new Date(endMs), timezone)}) must be after the start (${formatInZone(start, timezone)}).`,
+        { field: 'end' },
       );
     }
     if (endMs - start.getTime() > MAX_DURATION_MINUTES * 60_000) {
-      throw new ValidationError('A window may last at most 7 days.');
+      throw new ValidationError('A window may last at most 7 days.', { field: 'end' });
     }
     return {
       title: title!,
@@ -106,17 +110,26 @@ function endOf(input: WindowInput, timezone: string): number {
   return instant(input.end!, input.timezone ? timezone : undefined, 'end').getTime();
 }
 
+/** A site's domain, blamed on the window's `sites` input when it is malformed. */
+function siteDomain(raw: string): string {
+  try {
+    return parseDomain(raw);
+  } catch (error) {
+    throw error instanceof ValidationError ? new ValidationError(error.message, { field: 'sites' }) : error;
+  }
+}
+
 function instant(value: string | Date, timezone: string | undefined, field: string): Date {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new ValidationError(`Invalid ${field}: not a valid date.`);
+    if (Number.isNaN(value.getTime())) throw new ValidationError(`Invalid ${field}: not a valid date.`, { field });
     return value;
   }
-  if (typeof value !== 'string' || !value.trim()) throw new ValidationError(`A window needs a ${field} time.`);
+  if (typeof value !== 'string' || !value.trim()) throw new ValidationError(`A window needs a ${field} time.`, { field });
   return parseWindowTime(value, timezone, field);
 }
 
 function text(value: string | null | undefined, field: string, max: number): string | null {
   const trimmed = value?.trim() ?? '';
-  if (trimmed.length > max) throw new ValidationError(`The ${field} is too long: at most ${max} characters.`);
+  if (trimmed.length > max) throw new ValidationError(`The ${field} is too long: at most ${max} characters.`, { field });
   return trimmed || null;
 }

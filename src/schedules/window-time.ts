@@ -8,6 +8,7 @@ export function assertTimezone(timezone: string): void {
   if (!IANAZone.isValidZone(timezone)) {
     throw new ValidationError(
       `Unknown timezone "${timezone}": expected an IANA zone name such as Europe/Berlin, America/New_York or UTC.`,
+      { field: 'timezone' },
     );
   }
 }
@@ -22,16 +23,17 @@ export function parseWindowTime(input: string, timezone: string | undefined, fie
   const accepted = 'expected ISO 8601 with an offset (2026-12-06T02:00+01:00) or a local time (2026-12-06 02:00) with a timezone';
   if (HAS_OFFSET.test(text)) {
     const parsed = DateTime.fromISO(text, { setZone: true });
-    if (!parsed.isValid) throw new ValidationError(`Invalid ${field} "${input}": ${accepted}.`);
+    if (!parsed.isValid) throw new ValidationError(`Invalid ${field} "${input}": ${accepted}.`, { field });
     return parsed.toJSDate();
   }
   if (!timezone) {
     throw new ValidationError(
       `${field} "${input}" has no UTC offset: give a timezone (e.g. Europe/Berlin) or write it with an offset, like 2026-12-06T02:00+01:00.`,
+      { field },
     );
   }
   const wall = DateTime.fromISO(text, { zone: 'UTC' });
-  if (!wall.isValid) throw new ValidationError(`Invalid ${field} "${input}": ${accepted}.`);
+  if (!wall.isValid) throw new ValidationError(`Invalid ${field} "${input}": ${accepted}.`, { field });
   const local = DateTime.fromObject(
     { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour, minute: wall.minute, second: wall.second },
     { zone: timezone },
@@ -39,6 +41,7 @@ export function parseWindowTime(input: string, timezone: string | undefined, fie
   if (local.hour !== wall.hour || local.minute !== wall.minute) {
     throw new ValidationError(
       `${field} ${wall.toFormat('yyyy-MM-dd HH:mm')} does not exist in ${timezone} (the clocks skip it for daylight saving time); pick another time.`,
+      { field },
     );
   }
   // When the clocks go back the same wall time happens twice; luxon picks the later, we want the first.
@@ -54,13 +57,14 @@ export function parseRecurrence(expression: string, timezone: string): Cron {
     throw new ValidationError(
       `Invalid recurrence "${expression}": expected a five-field cron expression "minute hour day-of-month month day-of-week", ` +
         `e.g. "0 2 * * 0" for every Sunday 02:00 or "0 2 * * 2#1" for the first Tuesday of each month.`,
+      { field: 'recurrence' },
     );
   }
   try {
     return new Cron(fields.join(' '), { timezone, paused: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, '') : String(error);
-    throw new ValidationError(`Invalid recurrence "${expression}": ${reason}.`);
+    throw new ValidationError(`Invalid recurrence "${expression}": ${reason}.`, { field: 'recurrence' });
   }
 }
 

@@ -281,24 +281,26 @@ describe('a recurring window, every Sunday 02:00 Europe/Berlin', () => {
 });
 
 describe('invalid input', () => {
-  const cases: [string, Record<string, unknown>, RegExp][] = [
-    ['end before start', { end: '2031-06-01T01:00:00Z' }, /must be after the start/],
-    ['unknown timezone', { timezone: 'Mars/Olympus_Mons', start: '2031-06-01 02:00' }, /Unknown timezone "Mars\/Olympus_Mons"/],
-    ['bad cron', { recurrence: '0 25 * * *' }, /Invalid recurrence "0 25 \* \* \*"/],
-    ['cron with six fields', { recurrence: '0 0 2 * * 0' }, /five-field cron expression/],
-    ['no sites', { sites: [] }, /at least one site/],
-    ['unknown domain', { sites: ['nowhere.example'] }, /Unknown site nowhere\.example/],
-    ['local time without timezone', { start: '2031-06-01 02:00' }, /no UTC offset: give a timezone/],
-    ['end and duration', { durationMinutes: 30 }, /either an end time or a duration/],
-    ['local time skipped by DST', { start: '2031-03-30 02:30', end: '2031-03-30 04:00', timezone: 'Europe/Berlin' }, /does not exist in Europe\/Berlin/],
+  const cases: [string, Record<string, unknown>, RegExp, string][] = [
+    ['end before start', { end: '2031-06-01T01:00:00Z' }, /must be after the start/, 'end'],
+    ['unknown timezone', { timezone: 'Mars/Olympus_Mons', start: '2031-06-01 02:00' }, /Unknown timezone "Mars\/Olympus_Mons"/, 'timezone'],
+    ['bad cron', { recurrence: '0 25 * * *' }, /Invalid recurrence "0 25 \* \* \*"/, 'recurrence'],
+    ['cron with six fields', { recurrence: '0 0 2 * * 0' }, /five-field cron expression/, 'recurrence'],
+    ['no sites', { sites: [] }, /at least one site/, 'sites'],
+    ['unknown domain', { sites: ['nowhere.example'] }, /Unknown site nowhere\.example/, 'sites'],
+    ['malformed domain', { sites: ['not a domain'] }, /domain/i, 'sites'],
+    ['local time without timezone', { start: '2031-06-01 02:00' }, /no UTC offset: give a timezone/, 'start'],
+    ['end and duration', { durationMinutes: 30 }, /either an end time or a duration/, 'end'],
+    ['local time skipped by DST', { start: '2031-03-30 02:30', end: '2031-03-30 04:00', timezone: 'Europe/Berlin' }, /does not exist in Europe\/Berlin/, 'start'],
   ];
-  it.each(cases)('refuses %s with a clear message and writes nothing', async (_name, change, message) => {
+  it.each(cases)('refuses %s with a clear message naming the field, and writes nothing', async (_name, change, message, field) => {
     await givenSite(ctx, fake, 'valid-target.com').catch(() => undefined);
     const before = await db.snapshot();
     const input = { title: 'Bad', sites: ['valid-target.com'], start: '2031-06-01T02:00:00Z', end: '2031-06-01T03:00:00Z', ...change };
     const attempt = ctx.schedules.create(input as never, 'test');
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toThrow(message);
+    await expect(attempt).rejects.toMatchObject({ field });
     expect(await db.snapshot()).toEqual(before);
     expect(await db.dataSource.getRepository(ScheduledMaintenance).countBy({ title: 'Bad' })).toBe(0);
   });
