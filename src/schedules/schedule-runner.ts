@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -8,13 +8,17 @@ import { ScheduledMaintenanceService } from './scheduled-maintenance.service.js'
 const MAX_PASSES_IN_FLIGHT = 3;
 
 /**
- * Runs processDue every SCHEDULER_INTERVAL_SECONDS inside the server. Passes may overlap (a start
- * over many sites can take minutes) because every start and end is claimed in the database.
+ * Runs processDue every SCHEDULER_INTERVAL_SECONDS inside the server, and also exactly when the next
+ * window is due if that comes sooner, so 02:00 means 02:00:00 rather than up to an interval later.
+ * Passes may overlap (a start over many sites can take minutes) because every start and end is
+ * claimed in the database.
  */
 @Injectable()
-export class ScheduleRunner implements OnApplicationBootstrap {
+export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Scheduler');
   private inFlight = 0;
+  private wakeUp: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,12 +31,21 @@ export class ScheduleRunner implements OnApplicationBootstrap {
       this.logger.log('Scheduler disabled (SCHEDULER_ENABLED=false): run `maintenance process-scheduled` from cron.');
       return;
     }
-    this.registry.addInterval('scheduled-maintenance', setInterval(() => void this.tick(), this.config.SCHEDULER_INTERVAL_SECONDS * 1000));
+    this.registry.addInterval('scheduled-maintenance', setInterval(() => void this.tick(), this.intervalMs));
     void this.tick();
   }
 
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.wakeUp) clearTimeout(this.wakeUp);
+  }
+
+  private get intervalMs(): number {
+    return this.config.SCHEDULER_INTERVAL_SECONDS * 1000;
+  }
+
   private async tick(): Promise<void> {
-    if (this.inFlight >= MAX_PASSES_IN_FLIGHT) return;
+    if (this.stopped || this.inFlight >= MAX_PASSES_IN_FLIGHT) return;
     this.inFlight += 1;
     try {
       const report = await this.schedules.processDue();
@@ -40,10 +53,25 @@ export class ScheduleRunner implements OnApplicationBootstrap {
       for (const run of report.ended) this.logger.log(`Ended "${run.title}" (${run.id})`);
       for (const run of report.missed) this.logger.warn(`Missed "${run.title}" (${run.id}): it passed while nothing was running`);
       for (const run of report.failed) this.logger.warn(`Failed to ${run.phase} "${run.title}" (${run.id})`);
+      await this.wakeUpWhenDue();
     } catch (error) {
       this.logger.error(`Scheduled maintenance pass failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.inFlight -= 1;
     }
+  }
+
+  /** A window due before the next regular pass gets a pass of its own at its time. */
+  private async wakeUpWhenDue(): Promise<void> {
+    const due = await this.schedules.nextDueAt();
+    const delay = due ? due.getTime() - Date.now() : Infinity;
+    // Only future instants: one already past (an end whose sites keep failing, say) waits for the
+    // regular interval rather than spinning.
+    if (this.stopped || delay <= 0 || delay >= this.intervalMs) return;
+    if (this.wakeUp) clearTimeout(this.wakeUp);
+    this.wakeUp = setTimeout(() => {
+      this.wakeUp = null;
+      void this.tick();
+    }, delay);
   }
 }

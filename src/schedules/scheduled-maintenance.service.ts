@@ -130,6 +130,16 @@ export class ScheduledMaintenanceService {
     return this.store.windows.find({ where, order: { startsAt: 'ASC' }, relations: { sites: { site: true } } });
   }
 
+  /** The next instant a window is due to start or end, so a runner can wake up exactly then. */
+  async nextDueAt(): Promise<Date | null> {
+    const [row]: { due: Date | null }[] = await this.dataSource.query(
+      `SELECT least(
+         (SELECT min(starts_at) FROM scheduled_maintenances WHERE status = 'scheduled'),
+         (SELECT min(ends_at) FROM scheduled_maintenances WHERE status = 'active')) AS due`,
+    );
+    return row?.due ?? null;
+  }
+
   /**
    * One pass: reminders, due starts (late ones too, or missed when their end has passed), due ends,
    * and retries of failed sites. Safe to run in any number of processes at once: every start and end
