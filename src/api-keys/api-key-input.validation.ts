@@ -5,6 +5,7 @@ export function parseKeyName(raw: string): string {
   if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,99}$/u.test(name)) {
     throw new ValidationError(
       `Invalid API key name "${raw}": use 1–100 letters, digits, spaces, dots, underscores or hyphens, starting with a letter or digit.`,
+      { field: 'name' },
     );
   }
   return name;
@@ -14,11 +15,12 @@ export function parseKeyName(raw: string): string {
 export function parseToken(raw: string): string {
   const token = raw.trim();
   if (token.length === 0) {
-    throw new ValidationError('No API token given: pipe it on standard input, e.g. `maintenance api-keys add prod < token.txt`.');
+    throw new ValidationError('No API token given: pipe it on standard input, e.g. `maintenance api-keys add prod < token.txt`.', { field: 'token' });
   }
   if (!/^[\x21-\x7e]{20,512}$/.test(token)) {
     throw new ValidationError(
       'Invalid API token: expected one line of 20–512 printable characters without spaces (a Cloudflare API token, not a Global API Key with an e-mail).',
+      { field: 'token' },
     );
   }
   return token;

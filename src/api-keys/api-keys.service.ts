@@ -54,7 +54,7 @@ export class ApiKeysService {
     const name = parseKeyName(input.name);
     const token = parseToken(input.token);
     if (await this.repository.existsBy({ name })) {
-      throw new ValidationError(`An API key named "${name}" already exists; choose another name.`);
+      throw new ValidationError(`An API key named "${name}" already exists; choose another name.`, { field: 'name' });
     }
     const check = await this.requireActive(token);
     const saved = await this.dataSource.transaction(async (manager) => {
@@ -203,10 +203,10 @@ export class ApiKeysService {
   private async requireActive(token: string): Promise<TokenCheck> {
     const check = await this.verifier.check(token);
     if (check.status === 'invalid') {
-      throw new ValidationError(`Cloudflare rejected this API token (${check.detail}); it was not saved.`);
+      throw new ValidationError(`Cloudflare rejected this API token (${check.detail}); it was not saved.`, { field: 'token' });
     }
     if (check.status !== 'active') {
-      throw new ValidationError(`Cloudflare reports this API token as ${check.status}; it was not saved.`);
+      throw new ValidationError(`Cloudflare reports this API token as ${check.status}; it was not saved.`, { field: 'token' });
     }
     return check;
   }

@@ -12,6 +12,13 @@ export abstract class AppError extends Error {
 
 export class ValidationError extends AppError {
   readonly kind = 'validation' as const;
+  /** The input at fault (a service input's property, e.g. `domain`), so that a form can show the message beside it. */
+  readonly field?: string;
+
+  constructor(message: string, options: { field?: string } = {}) {
+    super(message);
+    this.field = options.field;
+  }
 }
 
 export class NotFoundError extends AppError {

@@ -45,7 +45,7 @@ export class SiteSettingsService {
   async update(site: CloudflareSite, changes: SiteChanges, actor: string): Promise<SiteUpdateResult> {
     const rules = this.nextRuleSettings(site, changes);
     const name = changes.name === undefined ? site.name : changes.name.trim();
-    if (!name || name.length > 255) throw new ValidationError('Invalid name: give 1–255 characters.');
+    if (!name || name.length > 255) throw new ValidationError('Invalid name: give 1–255 characters.', { field: 'name' });
     const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
     const changed = this.describeChanges(site, rules, name, changes.active, apiKey?.id);
     if (changed.length === 0) return { site, changed, rulesReapplied: false };
@@ -55,7 +55,11 @@ export class SiteSettingsService {
     }
     if (apiKey && apiKey.id !== site.apiKeyId && site.zoneId) {
       const zone = await this.gateway.getZone(await this.apiKeys.tokenFor(apiKey.id), site.zoneId).catch(() => undefined);
-      if (!zone) throw new ValidationError(`The API key "${apiKey.name}" cannot see the zone of ${site.domain}; the site keeps its key.`);
+      if (!zone) {
+        throw new ValidationError(`The API key "${apiKey.name}" cannot see the zone of ${site.domain}; the site keeps its key.`, {
+          field: 'apiKeyName',
+        });
+      }
     }
 
     const rulesChange = this.rulesDiffer(site, rules);
@@ -116,7 +120,7 @@ export class SiteSettingsService {
           ? []
           : parseSubdomains(changes.subdomains, site.domain);
     if (changes.subdomains !== undefined && changes.subdomains !== null && subdomainList.length === 0) {
-      throw new ValidationError('--subdomains lists no subdomain; use --all-subdomains to cover every subdomain.');
+      throw new ValidationError('--subdomains lists no subdomain; use --all-subdomains to cover every subdomain.', { field: 'subdomains' });
     }
     return {
       includeSubdomains: changes.subdomains === undefined ? site.includeSubdomains : changes.subdomains === null,

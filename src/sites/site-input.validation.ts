@@ -23,6 +23,7 @@ export function parseDomain(raw: string): string {
     throw new ValidationError(
       `Invalid domain "${raw}": expected a registered domain name such as example.com ` +
         '(letters, digits and hyphens in dot-separated labels; no scheme, path, port, wildcard or IP address).',
+      { field: 'domain' },
     );
   }
   return domain;
@@ -37,6 +38,7 @@ export function parseSubdomains(raw: string | string[], domain: string): string[
     if (entry === domain || entry.endsWith(`.${domain}`)) {
       throw new ValidationError(
         `Invalid subdomain "${entry}": give the part before .${domain} only (for www.${domain}, write "www").`,
+        { field: 'subdomains' },
       );
     }
     const labels = entry.split('.');
@@ -44,6 +46,7 @@ export function parseSubdomains(raw: string | string[], domain: string): string[
       throw new ValidationError(
         `Invalid subdomain "${entry}": expected labels of letters, digits and hyphens (1–63 characters, ` +
           'not starting or ending with a hyphen, no wildcard), e.g. "www" or "eu.shop".',
+        { field: 'subdomains' },
       );
     }
   }
@@ -59,18 +62,20 @@ export function parseMaintenanceUrl(raw: string): string {
   } catch {
     throw new ValidationError(
       `Invalid maintenance URL "${raw}": expected an absolute http:// or https:// URL with a host, e.g. https://status.example.com/maintenance.`,
+      { field: 'maintenanceUrl' },
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ValidationError(
       `Invalid maintenance URL "${raw}": the scheme ${url.protocol} is not accepted; use http:// or https://.`,
+      { field: 'maintenanceUrl' },
     );
   }
   if (!url.hostname) {
-    throw new ValidationError(`Invalid maintenance URL "${raw}": it has no host.`);
+    throw new ValidationError(`Invalid maintenance URL "${raw}": it has no host.`, { field: 'maintenanceUrl' });
   }
   if (url.username || url.password) {
-    throw new ValidationError(`Invalid maintenance URL "${raw}": credentials in a URL are not accepted.`);
+    throw new ValidationError(`Invalid maintenance URL "${raw}": credentials in a URL are not accepted.`, { field: 'maintenanceUrl' });
   }
   return url.toString();
 }
@@ -78,7 +83,7 @@ export function parseMaintenanceUrl(raw: string): string {
 export function parseZoneId(raw: string): string {
   const zoneId = raw.trim().toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(zoneId)) {
-    throw new ValidationError(`Invalid zone id "${raw}": expected Cloudflare's 32-character hexadecimal zone identifier.`);
+    throw new ValidationError(`Invalid zone id "${raw}": expected Cloudflare's 32-character hexadecimal zone identifier.`, { field: 'zoneId' });
   }
   return zoneId;
 }

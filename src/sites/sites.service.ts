@@ -33,22 +33,22 @@ export class SitesService {
     const domain = parseDomain(input.domain);
     const subdomainList = input.subdomains === undefined ? [] : parseSubdomains(input.subdomains, domain);
     if (input.subdomains !== undefined && subdomainList.length === 0) {
-      throw new ValidationError('--subdomains was given but lists no subdomain; omit it to cover every subdomain.');
+      throw new ValidationError('--subdomains was given but lists no subdomain; omit it to cover every subdomain.', { field: 'subdomains' });
     }
     const maintenanceUrl = input.maintenanceUrl === undefined ? null : parseMaintenanceUrl(input.maintenanceUrl);
     const zoneId = input.zoneId === undefined ? undefined : parseZoneId(input.zoneId);
     const apiKey = input.apiKeyName ? await this.apiKeys.findByName(input.apiKeyName) : await this.apiKeys.findDefault();
     if (await this.repository.existsBy({ domain })) {
-      throw new ValidationError(`${domain} is already registered; change it with \`maintenance sites update\`.`);
+      throw new ValidationError(`${domain} is already registered; change it with \`maintenance sites update\`.`, { field: 'domain' });
     }
 
     const token = await this.apiKeys.tokenFor(apiKey.id);
     const zone = zoneId ? await this.gateway.getZone(token, zoneId) : await this.gateway.findZoneByName(token, domain);
     if (!zone) {
-      throw new ValidationError(`No Cloudflare zone named ${domain} is visible to the API key "${apiKey.name}".`);
+      throw new ValidationError(`No Cloudflare zone named ${domain} is visible to the API key "${apiKey.name}".`, { field: 'domain' });
     }
     if (zone.name !== domain) {
-      throw new ValidationError(`Zone ${zone.id} is ${zone.name}, not ${domain}; check --zone-id.`);
+      throw new ValidationError(`Zone ${zone.id} is ${zone.name}, not ${domain}; check --zone-id.`, { field: 'zoneId' });
     }
 
     const site = await this.repository.save(
