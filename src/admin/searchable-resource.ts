@@ -45,6 +45,20 @@ export class SearchableResource extends Resource {
     return instances.map((instance) => new BaseRecord(instance, this));
   }
 
+  /** A malformed id (from a hand-typed URL) finds nothing, rather than failing in PostgreSQL. */
+  override async findOne(id: string): Promise<BaseRecord | null> {
+    return this.wellFormedId(id) ? super.findOne(id) : null;
+  }
+
+  override async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {
+    const wellFormed = ids.filter((id) => this.wellFormedId(id));
+    return wellFormed.length ? super.findMany(wellFormed) : [];
+  }
+
+  private wellFormedId(id: string | number): boolean {
+    return this.property(this.idName())?.column.type !== 'uuid' || UUID.test(String(id));
+  }
+
   /** null: the filter can match nothing (a malformed id), so no query is needed. */
   private where(filter: Filter): Where | Where[] | null {
     const where: Record<string, unknown> = {};
