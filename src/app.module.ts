@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -23,6 +24,7 @@ export class AppModule {
         MaintenanceModule,
         MaintenancePageModule,
         SchedulerModule,
+        AdminModule,
       ],
     };
   }

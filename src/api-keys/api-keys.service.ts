@@ -88,6 +88,12 @@ export class ApiKeysService {
     return key;
   }
 
+  async findById(id: string): Promise<CloudflareApiKey> {
+    const key = await this.repository.findOneBy({ id });
+    if (!key) throw new NotFoundError(`API key ${id} no longer exists.`);
+    return key;
+  }
+
   async findDefault(): Promise<CloudflareApiKey> {
     const key = await this.repository.findOneBy({ isDefault: true });
     if (!key) {

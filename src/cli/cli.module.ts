@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminUsersModule } from '../admin-users/admin-users.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ConfigModule } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -9,6 +10,7 @@ import { SchedulesModule } from '../schedules/schedules.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { BulkCommandRunner } from './bulk-runner.js';
 import { CliOutput } from './cli-output.js';
+import { ADMIN_SUBCOMMANDS, AdminCommand } from './commands/admin.command.js';
 import { API_KEYS_SUBCOMMANDS, ApiKeysCommand } from './commands/api-keys.command.js';
 import { DbMigrateCommand } from './commands/db-migrate.command.js';
 import { DbCommand } from './commands/db.command.js';
@@ -41,6 +43,7 @@ export class CliModule {
         LogsModule,
         MaintenanceModule,
         SchedulesModule,
+        AdminUsersModule,
       ],
       providers: [
         CliOutput,
@@ -64,6 +67,8 @@ export class CliModule {
         ScheduleCommand,
         ...SCHEDULE_SUBCOMMANDS,
         ProcessScheduledCommand,
+        AdminCommand,
+        ...ADMIN_SUBCOMMANDS,
       ],
     };
   }

@@ -5,6 +5,8 @@ const httpUrl = z
   .url()
   .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL');
 
+const secret = z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -23,7 +25,8 @@ export const configSchema = z
     CLOUDFLARE_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(1).default(1200),
     CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
     BULK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
-    APP_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+    APP_SECRET_KEY: secret.optional(),
+    SESSION_SECRET: secret.optional(),
     PUBLIC_URL: httpUrl.optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATA_DIR: z.string().min(1).default('./data'),

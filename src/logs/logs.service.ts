@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, MoreThanOrEqual } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { type LogAction, MaintenanceLog } from './maintenance-log.entity.js';
 
@@ -29,6 +29,14 @@ export interface ActionStats {
   successRate: number | null;
   /** Mean duration of completed (success or failed) attempts, in ms. */
   avgDurationMs: number | null;
+}
+
+export interface DailyCounts {
+  /** The UTC day, YYYY-MM-DD. */
+  day: string;
+  success: number;
+  failed: number;
+  skipped: number;
 }
 
 export interface LogStats {
@@ -126,5 +134,40 @@ export class LogsService {
     const byAction: LogStats['byAction'] = {};
     for (const row of rows) if (row.action !== null) byAction[row.action] = toStats(row);
     return { days, overall: toStats(rows.find((row) => row.action === null)), byAction };
+  }
+
+  /** When each of these sites last went into maintenance (its latest successful enable). */
+  async lastEnabled(siteIds: string[]): Promise<Map<string, Date>> {
+    const rows: { site_id: string; created_at: Date }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (site_id) site_id, created_at
+         FROM maintenance_logs
+        WHERE site_id = ANY($1::uuid[]) AND action = 'enable' AND outcome = 'success'
+        ORDER BY site_id, created_at DESC`,
+      [siteIds],
+    );
+    return new Map(rows.map((row) => [row.site_id, row.created_at]));
+  }
+
+  /** Attempts per UTC day over the last `days` days, today included, oldest first; a quiet day counts zero. */
+  async dailyCounts({ days }: { days: number }): Promise<DailyCounts[]> {
+    return this.dataSource.query(
+      `SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
+              count(l.id) FILTER (WHERE l.outcome = 'success')::int AS success,
+              count(l.id) FILTER (WHERE l.outcome = 'failed')::int AS failed,
+              count(l.id) FILTER (WHERE l.outcome = 'skipped')::int AS skipped
+         FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1), (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
+         LEFT JOIN maintenance_logs l
+           ON l.created_at >= d.day AT TIME ZONE 'UTC' AND l.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+        GROUP BY d.day
+        ORDER BY d.day`,
+      [days],
+    );
+  }
+
+  /** Failed attempts since `since`: how many, and the latest few. */
+  async failuresSince(since: Date, limit: number): Promise<{ count: number; latest: MaintenanceLog[] }> {
+    const where = { outcome: 'failed' as const, createdAt: MoreThanOrEqual(since) };
+    const [latest, count] = await this.repository.findAndCount({ where, order: { createdAt: 'DESC' }, take: limit });
+    return { count, latest };
   }
 }

@@ -5,8 +5,7 @@ import { AppError, ValidationError } from '../common/errors.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
-import { SiteSyncService } from '../sites/site-sync.service.js';
-import { describeChanges } from '../sites/zone-sync-plan.js';
+import { describeSiteSync, SiteSyncService } from '../sites/site-sync.service.js';
 import { type BulkAction, type SiteOutcome, planSite } from './bulk-plan.js';
 import { MaintenanceFailedError, MaintenanceService } from './maintenance.service.js';
 
@@ -93,9 +92,7 @@ export class BulkOperationsService {
 
   private async sync(site: CloudflareSite, actor: string): Promise<{ outcome: 'success' | 'skipped'; message: string }> {
     const result = await this.siteSync.syncSite(site, actor);
-    if (result.outcome === 'unchanged') return { outcome: 'skipped', message: `${site.domain} is up to date with its zone.` };
-    const what = result.outcome === 'deactivated' ? 'its zone is gone from Cloudflare; marked inactive' : describeChanges(result.changes);
-    return { outcome: 'success', message: `${site.domain}: ${what}.` };
+    return { outcome: result.outcome === 'unchanged' ? 'skipped' : 'success', message: describeSiteSync(result) };
   }
 }
 

@@ -396,6 +396,13 @@ export class SiteSyncService {
   }
 }
 
+/** One site's sync, in a sentence. */
+export function describeSiteSync(result: SiteSyncResult): string {
+  if (result.outcome === 'unchanged') return `${result.domain} is up to date with its zone.`;
+  const what = result.outcome === 'deactivated' ? 'its zone is gone from Cloudflare; marked inactive' : describeChanges(result.changes);
+  return `${result.domain}: ${what}.`;
+}
+
 function syncedSite(site: CloudflareSite): SyncedSite {
   const { id, domain, apiKeyId, isActive, inactiveReason, zoneId, accountId, zoneStatus, zonePaused, zonePlan, pageRuleQuota } = site;
   return { id, domain, apiKeyId, isActive, inactiveReason, zoneId, accountId, zoneStatus, zonePaused, zonePlan, pageRuleQuota };

@@ -3,6 +3,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeCloudflare } from '../support/fake-cloudflare/index.js';
+import { AdminClient, loginError } from '../support/admin-client.js';
 import { runCli } from '../support/run-cli.js';
 import { startServer } from '../support/run-server.js';
 import { TEST_TOKEN } from '../support/scenario.js';
@@ -52,6 +53,19 @@ describe('the embedded default database', () => {
       expect(statuses.map((status) => status.code)).toEqual([0, 0, 0, 0]);
       const after = JSON.parse((await runCli(['status', 'embedded.com', '--json'], { env })).stdout);
       expect(after).toEqual([expect.objectContaining({ inMaintenance: true, reason: 'while the server runs' })]);
+
+      // No admin user yet: the log and the login page say how to create one; then it works, sessions included.
+      expect(server.output()).toContain(
+        'No admin user yet: create one with `maintenance admin create-user <email>`, then log in at https://maintenance.example.net/admin',
+      );
+      const browser = new AdminClient(server.url, { 'x-forwarded-proto': 'https' });
+      expect(loginError((await browser.login('ops@example.com', 'a long enough passphrase')).text)).toBe(
+        'No admin user yet: create one with `maintenance admin create-user <email>`.',
+      );
+      expect((await runCli(['admin', 'create-user', 'ops@example.com'], { env, stdin: 'a long enough passphrase' })).code).toBe(0);
+      expect((await browser.login('ops@example.com', 'a long enough passphrase')).status).toBe(302);
+      expect((await browser.list('CloudflareSite')).records).toEqual([expect.objectContaining({ params: expect.objectContaining({ domain: 'embedded.com' }) })]);
+      expect((await stat(join(dataDir, 'session.secret'))).mode & 0o777).toBe(0o600);
     } finally {
       expect(await server.stop()).toEqual({ code: null, signal: 'SIGTERM' });
     }

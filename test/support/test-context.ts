@@ -23,12 +23,14 @@ import { SitesService } from '../../src/sites/sites.service.js';
 
 export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
 export const TEST_PUBLIC_URL = 'https://maintenance.example.net';
+export const TEST_SESSION_SECRET = 'test-session-secret-0123456789abcdef-012345';
 
 /** The environment a test's CLI child process or service context runs with. */
 export function testEnv(databaseUrl: string, cloudflareBaseUrl: string, extra: Record<string, string> = {}) {
   return {
     DATABASE_URL: databaseUrl,
     APP_SECRET_KEY: TEST_SECRET_KEY,
+    SESSION_SECRET: TEST_SESSION_SECRET,
     CLOUDFLARE_API_BASE_URL: cloudflareBaseUrl,
     PUBLIC_URL: TEST_PUBLIC_URL,
     CLOUDFLARE_TIMEOUT_MS: '2000',

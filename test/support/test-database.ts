@@ -38,9 +38,17 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     url: url.toString(),
     dataSource,
     async snapshot() {
-      const tables = ['cloudflare_api_keys', 'cloudflare_sites', 'maintenance_logs', 'scheduled_maintenances', 'scheduled_maintenance_sites'];
+      const tables = [
+        'cloudflare_api_keys',
+        'cloudflare_sites',
+        'maintenance_logs',
+        'scheduled_maintenances',
+        'scheduled_maintenance_sites',
+        'admin_users',
+        'admin_sessions',
+      ];
       const entries = await Promise.all(
-        tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY 1, 2`)] as const),
+        tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY ${table}::text`)] as const),
       );
       return Object.fromEntries(entries);
     },

@@ -1,0 +1,95 @@
+import type { ActionRequest, NoticeMessage } from 'adminjs';
+import { type BulkAction, BulkOperationsService, type BulkReport } from '../../maintenance/bulk-operations.service.js';
+import type { MaintenanceResult } from '../../maintenance/maintenance-result.js';
+import { MaintenanceService } from '../../maintenance/maintenance.service.js';
+import { ReconcileService } from '../../maintenance/reconcile.service.js';
+import { SiteSelectionService } from '../../sites/site-selection.service.js';
+import { SitesService } from '../../sites/sites.service.js';
+import { actorOf, type AdminServices } from '../admin-services.js';
+import { type ActionForm, type AdminAction, bulkMutation, CLOUDFLARE_MENU, paramOf, recordMutation, textField } from './action-kit.js';
+
+const REASON: ActionForm['input'] = { name: 'reason', label: 'Reason (kept in the audit log)', type: 'textarea' };
+
+export const SITE_FORMS: Record<BulkAction, ActionForm> = {
+  enable: {
+    confirm: 'Enable maintenance',
+    description: 'Visitors will be redirected to the maintenance page until maintenance is disabled.',
+    input: REASON,
+  },
+  disable: { confirm: 'Disable maintenance', description: 'Our Page Rules are removed and visitors reach the site again.' },
+  sync: { confirm: 'Sync with Cloudflare', description: "Refreshes the zone's facts (id, status, plan, quota); your settings stay as they are." },
+};
+
+function reasonOf(request: ActionRequest): string | null {
+  return textField(request, 'reason') || null;
+}
+
+function resultNotice(result: MaintenanceResult): NoticeMessage {
+  return { message: result.message, type: result.outcome === 'skipped' ? 'info' : 'success' };
+}
+
+export function enableMaintenanceAction(services: AdminServices): AdminAction {
+  return {
+    actionType: 'record',
+    icon: 'PauseCircle',
+    isVisible: ({ record }) => record?.param('maintenanceState') !== 'on',
+    ...recordMutation(SITE_FORMS.enable, async (request, context) => {
+      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      return resultNotice(await services.get(MaintenanceService).enableMaintenance(site, reasonOf(request), actorOf(context)));
+    }),
+  };
+}
+
+export function disableMaintenanceAction(services: AdminServices): AdminAction {
+  return {
+    actionType: 'record',
+    icon: 'PlayCircle',
+    isVisible: ({ record }) => record?.param('maintenanceState') !== 'off',
+    ...recordMutation(SITE_FORMS.disable, async (_request, context) => {
+      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      return resultNotice(await services.get(MaintenanceService).disableMaintenance(site, actorOf(context)));
+    }),
+  };
+}
+
+export function reconcileAction(services: AdminServices): AdminAction {
+  const form: ActionForm = {
+    confirm: 'Reconcile',
+    description: "Compares the site with its zone's rules and repairs any difference (missing or left-over rules, interrupted work).",
+  };
+  return {
+    actionType: 'record',
+    icon: 'Tool',
+    parent: CLOUDFLARE_MENU,
+    ...recordMutation(form, async (_request, context) => {
+      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      const result = await services.get(ReconcileService).reconcile(site, { actor: actorOf(context) });
+      const failed = result.outcome === 'failed' || result.outcome === 'busy' || result.outcome === 'reported';
+      return { message: `${result.domain}: ${result.message}`, type: failed ? 'error' : 'success' };
+    }),
+  };
+}
+
+/** enable, disable or sync over the selected sites, each on its own: one site's failure is reported, not fatal. */
+export function bulkSiteAction(services: AdminServices, action: BulkAction): AdminAction {
+  return {
+    actionType: 'bulk',
+    icon: action === 'enable' ? 'PauseCircle' : action === 'disable' ? 'PlayCircle' : 'RefreshCw',
+    ...bulkMutation(SITE_FORMS[action], async (request, context) => {
+      const domains = context.records!.map((record) => String(record.param('domain')));
+      const sites = await services.get(SiteSelectionService).select({ domains });
+      const report = await services.get(BulkOperationsService).run(action, sites, { actor: actorOf(context), reason: reasonOf(request) });
+      return bulkNotice(report);
+    }),
+  };
+}
+
+const LISTED_FAILURES = 5;
+
+function bulkNotice({ action, counts, results }: BulkReport): NoticeMessage {
+  const failures = results.filter((result) => result.outcome === 'failed');
+  const listed = failures.slice(0, LISTED_FAILURES).map((failure) => failure.message);
+  const more = failures.length > LISTED_FAILURES ? [`…and ${failures.length - LISTED_FAILURES} more (see the maintenance logs).`] : [];
+  const summary = `${SITE_FORMS[action].confirm} on ${counts.total} site(s): ${counts.done} done, ${counts.skipped} unchanged, ${counts.failed} failed.`;
+  return { message: [summary, ...listed, ...more].join(' '), type: counts.failed ? 'error' : 'success' };
+}

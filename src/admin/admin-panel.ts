@@ -1,0 +1,90 @@
+import { Database, Resource } from '@adminjs/typeorm';
+import AdminJSExpress from '@adminjs/express';
+import AdminJS, { type AdminJSOptions, type LocaleTranslations } from 'adminjs';
+import express, { type Router } from 'express';
+import type { Pool } from 'pg';
+import { BaseEntity, type DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import { ADMIN_ROOT_PATH } from '../admin-users/admin-panel-url.js';
+import { AdminUsersService } from '../admin-users/admin-users.service.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { adminAuthenticator } from './admin-authenticator.js';
+import type { AdminServices } from './admin-services.js';
+import { adminSessionStore, SESSION_COOKIE } from './admin-session.js';
+import { bundleComponents } from './component-bundle.js';
+import { Components, componentLoader } from './components/components.js';
+import { DashboardService } from './dashboard/dashboard.service.js';
+import { LoginThrottle } from './login-throttle.js';
+import type { AdminResource } from './resources/admin-resource.js';
+import { apiKeysResource } from './resources/api-keys.resource.js';
+import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
+import { sitesResource } from './resources/sites.resource.js';
+import { sameOrigin } from './same-origin.js';
+
+export interface AdminPanel {
+  /** To be mounted at ADMIN_ROOT_PATH, before any body parser (AdminJS parses its own forms). */
+  router: Router;
+  close(): Promise<void>;
+}
+
+export interface AdminPanelDeps {
+  config: AppConfig;
+  dataSource: DataSource;
+  services: AdminServices;
+  sessionSecret: string;
+}
+
+/** The resources in the navigation, in this order; a new one is a file in resources/ and a line here. */
+function resources(services: AdminServices): AdminResource[] {
+  return [sitesResource(services), apiKeysResource(services), maintenanceLogsResource()];
+}
+
+export async function createAdminPanel({ config, dataSource, services, sessionSecret }: AdminPanelDeps): Promise<AdminPanel> {
+  // @adminjs/typeorm reaches the database through the entities' static BaseEntity methods.
+  BaseEntity.useDataSource(dataSource);
+  AdminJS.registerAdapter({ Database, Resource });
+  const panelResources = resources(services);
+  const admin = new AdminJS({
+    rootPath: ADMIN_ROOT_PATH,
+    loginPath: `${ADMIN_ROOT_PATH}/login`,
+    logoutPath: `${ADMIN_ROOT_PATH}/logout`,
+    componentLoader,
+    resources: panelResources.map(({ resource, options }) => ({ resource, options })),
+    dashboard: { component: Components.Dashboard, handler: () => services.get(DashboardService).summary() },
+    branding: { companyName: 'Cloudflare maintenance', withMadeWithLove: false, logo: false },
+    version: { admin: false, app: undefined },
+    settings: { defaultPerPage: 20 },
+    locale: locale(panelResources),
+  });
+  await bundleComponents(admin);
+
+  const sessions = adminSessionStore({
+    pool: (dataSource.driver as PostgresDriver).master as Pool,
+    secret: sessionSecret,
+    secure: config.PUBLIC_URL?.startsWith('https:') ?? false,
+  });
+  const authenticate = adminAuthenticator(services.get(AdminUsersService), new LoginThrottle());
+  const panel = AdminJSExpress.buildAuthenticatedRouter(
+    admin,
+    { authenticate, cookieName: SESSION_COOKIE, cookiePassword: sessionSecret },
+    null,
+    sessions.options,
+  );
+  const router = express.Router();
+  router.use(sameOrigin(config.PUBLIC_URL), panel);
+  return { router, close: () => sessions.close() };
+}
+
+function locale(panelResources: AdminResource[]): AdminJSOptions['locale'] {
+  const ids = panelResources.map(({ resource }) => (resource as Resource).id());
+  const en: LocaleTranslations = {
+    labels: Object.fromEntries(panelResources.map(({ labels }, index) => [ids[index], labels.name])),
+    resources: Object.fromEntries(
+      panelResources.map(({ labels }, index) => [ids[index], { properties: labels.properties ?? {}, actions: labels.actions ?? {} }]),
+    ),
+    components: {
+      Login: { welcomeHeader: 'Cloudflare maintenance', welcomeMessage: 'Put sites into maintenance and take them out again.' },
+    },
+  };
+  return { language: 'en', availableLanguages: ['en'], localeDetection: false, translations: { en } };
+}

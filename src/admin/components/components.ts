@@ -1,0 +1,17 @@
+import { ComponentLoader } from 'adminjs';
+import { fileURLToPath } from 'node:url';
+
+export const componentLoader = new ComponentLoader();
+
+// Given without extension: the compiled .js beside this file once built (dist), which is what gets bundled.
+const add = (name: string, file: string) => componentLoader.add(name, fileURLToPath(new URL(`./${file}`, import.meta.url)));
+
+/** The custom React components, by the names AdminJS knows them under. */
+export const Components = {
+  MaintenanceBadge: add('MaintenanceBadge', 'maintenance-badge'),
+  ActionForm: add('ActionForm', 'action-form'),
+  CreateOnlyInput: add('CreateOnlyInput', 'create-only-input'),
+  LiveStatus: add('LiveStatus', 'live-status'),
+  SiteActivity: add('SiteActivity', 'site-activity'),
+  Dashboard: add('Dashboard', 'dashboard'),
+};

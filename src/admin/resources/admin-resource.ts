@@ -1,0 +1,16 @@
+import type { ResourceWithOptions } from 'adminjs';
+
+/** English names of a resource, its properties and its actions, merged into AdminJS's locale under its id. */
+export interface ResourceLabels {
+  name: string;
+  properties?: Record<string, string>;
+  actions?: Record<string, string>;
+}
+
+/** What each file of resources/ exports a factory for (see admin-panel.ts for the list). */
+export interface AdminResource extends ResourceWithOptions {
+  labels: ResourceLabels;
+}
+
+/** For the actions a resource does not offer (through the panel or its API). */
+export const OFF = { isAccessible: false, isVisible: false } as const;

@@ -1,0 +1,139 @@
+import { type ActionResponse, type After, flat, type RecordJSON } from 'adminjs';
+import { LogsService } from '../../logs/logs.service.js';
+import { CloudflareSite, MAINTENANCE_STATES, type OwnedRule } from '../../sites/cloudflare-site.entity.js';
+import type { AdminServices } from '../admin-services.js';
+import { bulkSiteAction, disableMaintenanceAction, enableMaintenanceAction, reconcileAction } from '../actions/site-maintenance.actions.js';
+import { createSiteAction, editSiteAction, removeSiteAction } from '../actions/site-form.actions.js';
+import { liveStatusAction } from '../actions/site-live-status.action.js';
+import { discoverAllSitesAction, syncSiteAction } from '../actions/site-sync.actions.js';
+import { Components } from '../components/components.js';
+import { SearchableResource } from '../searchable-resource.js';
+import { type AdminResource, OFF } from './admin-resource.js';
+
+const VIRTUAL = { type: 'string', isSortable: false } as const;
+const ONLY_SHOWN = { list: true, show: true, edit: false, filter: false };
+
+/** What the list, the record page and the edit form show that is not a column: derived from the columns and the audit log. */
+function computedParams(services: AdminServices): After<ActionResponse> {
+  return async (response) => {
+    const { record, records: list } = response as { record?: RecordJSON; records?: RecordJSON[] };
+    const records = list ?? (record ? [record] : []);
+    const lastEnabled = await services.get(LogsService).lastEnabled(records.map((record) => record.id));
+    for (const { id, params } of records) {
+      const subdomains: string[] = flat.get(params, 'subdomainList') ?? [];
+      const rules: OwnedRule[] = flat.get(params, 'maintenanceRules') ?? [];
+      params.coverage = params.includeSubdomains ? 'apex + all subdomains' : ['apex', ...subdomains].join(', ');
+      params.subdomains = params.includeSubdomains ? '' : subdomains.join(', ');
+      params.rules = rules.map((rule) => `${rule.id} (${rule.target})`).join(', ');
+      params.lastMaintenanceAt = lastEnabled.get(id)?.toISOString() ?? null;
+    }
+    return response;
+  };
+}
+
+export function sitesResource(services: AdminServices): AdminResource {
+  const after = computedParams(services);
+  return {
+    resource: new SearchableResource(CloudflareSite, {
+      search: { property: 'search', columns: ['domain', 'name'] },
+      exact: ['maintenanceState', 'inactiveReason'],
+    }),
+    options: {
+      navigation: { name: null, icon: 'Globe' },
+      titleProperty: 'domain',
+      sort: { sortBy: 'domain', direction: 'asc' },
+      listProperties: ['status', 'domain', 'name', 'coverage', 'apiKeyId', 'lastMaintenanceAt'],
+      filterProperties: ['search', 'maintenanceState', 'apiKeyId', 'isActive'],
+      showProperties: [
+        'status',
+        'domain',
+        'name',
+        'coverage',
+        'maintenanceUrl',
+        'apiKeyId',
+        'isActive',
+        'inactiveReason',
+        'maintenanceReason',
+        'maintenanceSince',
+        'rules',
+        'lastMaintenanceAt',
+        'zoneId',
+        'zoneStatus',
+        'zonePlan',
+        'pageRuleQuota',
+        'lastSyncedAt',
+        'recentActivity',
+      ],
+      editProperties: ['domain', 'name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'zoneId', 'isActive'],
+      properties: {
+        status: { ...VIRTUAL, position: 0, isVisible: ONLY_SHOWN, components: { list: Components.MaintenanceBadge, show: Components.MaintenanceBadge } },
+        search: { type: 'string', isVisible: { list: false, show: false, edit: false, filter: true } },
+        domain: { isRequired: true, components: { edit: Components.CreateOnlyInput } },
+        zoneId: {
+          components: { edit: Components.CreateOnlyInput },
+          description: 'Only when the zone cannot be found by name (leave empty).',
+        },
+        coverage: { ...VIRTUAL, isVisible: ONLY_SHOWN },
+        subdomains: {
+          ...VIRTUAL,
+          isVisible: { list: false, show: false, edit: true, filter: false },
+          description: 'Comma-separated, e.g. "www, api": the apex and these subdomains. Empty: the apex and every subdomain.',
+        },
+        maintenanceUrl: { description: 'Where visitors are sent. Empty: the default page under PUBLIC_URL.' },
+        maintenanceState: { availableValues: MAINTENANCE_STATES.map((value) => ({ value, label: value.replace('_', ' ') })) },
+        rules: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
+        lastMaintenanceAt: { ...VIRTUAL, type: 'datetime', isVisible: ONLY_SHOWN },
+        recentActivity: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: Components.SiteActivity } },
+      },
+      actions: {
+        list: { after },
+        show: { after },
+        edit: { ...editSiteAction(services), after },
+        new: createSiteAction(services),
+        delete: removeSiteAction(services),
+        bulkDelete: OFF,
+        enableMaintenance: enableMaintenanceAction(services),
+        disableMaintenance: disableMaintenanceAction(services),
+        syncSite: syncSiteAction(services),
+        liveStatus: liveStatusAction(services),
+        reconcile: reconcileAction(services),
+        bulkEnable: bulkSiteAction(services, 'enable'),
+        bulkDisable: bulkSiteAction(services, 'disable'),
+        bulkSync: bulkSiteAction(services, 'sync'),
+        discoverSites: discoverAllSitesAction(services),
+      },
+    },
+    labels: {
+      name: 'Sites',
+      properties: {
+        status: 'Maintenance',
+        search: 'Domain or name',
+        coverage: 'Covers',
+        subdomains: 'Subdomains',
+        apiKeyId: 'API key',
+        maintenanceUrl: 'Maintenance URL',
+        maintenanceState: 'Maintenance state',
+        maintenanceReason: 'Reason',
+        maintenanceSince: 'In maintenance since',
+        lastMaintenanceAt: 'Last maintenance',
+        isActive: 'Active',
+        inactiveReason: 'Inactive because',
+        rules: 'Our Page Rules',
+        zoneId: 'Zone id',
+        pageRuleQuota: 'Page Rule quota',
+        recentActivity: 'Recent activity',
+      },
+      actions: {
+        enableMaintenance: 'Enable maintenance',
+        disableMaintenance: 'Disable maintenance',
+        syncSite: 'Sync with Cloudflare',
+        liveStatus: 'Check live status',
+        reconcile: 'Reconcile',
+        bulkEnable: 'Enable maintenance',
+        bulkDisable: 'Disable maintenance',
+        bulkSync: 'Sync with Cloudflare',
+        discoverSites: 'Discover sites',
+      },
+    },
+  };
+}

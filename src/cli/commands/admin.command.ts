@@ -1,0 +1,13 @@
+import { Command, CommandRunner } from 'nest-commander';
+import { AdminCreateUserCommand } from './admin-create-user.command.js';
+import { AdminListUsersCommand } from './admin-list-users.command.js';
+
+/** Listed once, for the parent command and for the CLI module's providers. */
+export const ADMIN_SUBCOMMANDS = [AdminCreateUserCommand, AdminListUsersCommand];
+
+@Command({ name: 'admin', description: 'manage the users of the admin panel', subCommands: ADMIN_SUBCOMMANDS })
+export class AdminCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { AdminUsersService } from '../../src/admin-users/admin-users.service.js';
+import { AdminClient } from './admin-client.js';
+import { startServer, type RunningServer } from './run-server.js';
+import { serviceSuite, type ServiceSuite } from './service-suite.js';
+
+export const ADMIN_USER = { email: 'ops@example.com', password: 'correct horse battery staple' };
+
+export interface AdminSuite extends ServiceSuite {
+  server: RunningServer;
+  /** Logged in as ADMIN_USER. */
+  client: AdminClient;
+  /** A client without a session, speaking through the same (simulated) TLS proxy. */
+  anonymous(): AdminClient;
+}
+
+/**
+ * The service suite (fake Cloudflare, fresh database, default key) plus the built server running on it
+ * with an admin user and a logged-in client. The test's PUBLIC_URL is https, so requests carry the
+ * X-Forwarded-Proto a TLS proxy would add, without which the server sets no (Secure) session cookie.
+ */
+export function adminSuite(): AdminSuite {
+  const suite = {} as AdminSuite;
+  // Declared before the service suite's teardown, which drops the database the server is using.
+  afterAll(async () => {
+    await suite.server?.stop();
+  });
+  const services = serviceSuite();
+  beforeAll(async () => {
+    Object.assign(suite, services);
+    await new AdminUsersService(services.db.dataSource).create(ADMIN_USER);
+    suite.server = await startServer(services.env);
+    suite.anonymous = () => new AdminClient(suite.server.url, { 'x-forwarded-proto': 'https' });
+    suite.client = suite.anonymous();
+    expect((await suite.client.login(ADMIN_USER.email, ADMIN_USER.password)).status).toBe(302);
+  });
+  return suite;
+}
