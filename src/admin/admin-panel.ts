@@ -18,6 +18,7 @@ import { LoginThrottle } from './login-throttle.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { apiKeysResource } from './resources/api-keys.resource.js';
 import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
+import { scheduledMaintenancesResource } from './resources/scheduled-maintenances.resource.js';
 import { sitesResource } from './resources/sites.resource.js';
 import { sameOrigin } from './same-origin.js';
 
@@ -36,7 +37,7 @@ export interface AdminPanelDeps {
 
 /** The resources in the navigation, in this order; a new one is a file in resources/ and a line here. */
 function resources(services: AdminServices): AdminResource[] {
-  return [sitesResource(services), apiKeysResource(services), maintenanceLogsResource()];
+  return [sitesResource(services), scheduledMaintenancesResource(services), apiKeysResource(services), maintenanceLogsResource()];
 }
 
 export async function createAdminPanel({ config, dataSource, services, sessionSecret }: AdminPanelDeps): Promise<AdminPanel> {

@@ -14,6 +14,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { resolveSessionSecret } from '../config/session-secret.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { NO_ADMIN_USER_YET } from './admin-authenticator.js';
 import type { AdminPanel } from './admin-panel.js';
@@ -49,7 +50,7 @@ async function openAdminPanel(config: AppConfig, dataSource: DataSource, moduleR
 
 /** The admin panel, for the server only: the CLI's module never imports it (DESIGN.md §4). */
 @Module({
-  imports: [ApiKeysModule, SitesModule, LogsModule, MaintenanceModule, AdminUsersModule],
+  imports: [ApiKeysModule, SitesModule, LogsModule, MaintenanceModule, SchedulesModule, AdminUsersModule],
   providers: [DashboardService, { provide: ADMIN_PANEL, inject: [APP_CONFIG, DataSource, ModuleRef], useFactory: openAdminPanel }],
 })
 export class AdminModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,0 +1,162 @@
+import type { ActionContext, ActionRequest, NoticeMessage, RecordActionResponse } from 'adminjs';
+import { DateTime } from 'luxon';
+import { ScheduledMaintenanceService, type WindowChanges, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
+import type { ScheduledMaintenance } from '../../schedules/scheduled-maintenance.entity.js';
+import type { WindowInput } from '../../schedules/window-input.validation.js';
+import { actorOf, type AdminServices } from '../admin-services.js';
+import { formError } from '../notices.js';
+import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
+
+/** How the form shows a window's times: local wall time in its timezone, as `schedule add` accepts them. */
+export function localTime(instant: Date, timezone: string): string {
+  return DateTime.fromJSDate(instant, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
+/** The form's values as the service's input (the same validation as `maintenance schedule add`). */
+function inputOf(request: ActionRequest): WindowInput {
+  const optional = (name: string) => textField(request, name) || null;
+  const duration = textField(request, 'durationMinutes');
+  return {
+    title: textField(request, 'title') ?? '',
+    description: optional('description'),
+    reason: optional('reason'),
+    sites: (textField(request, 'sites') ?? '').split(/[\s,]+/).filter(Boolean),
+    start: textField(request, 'start') ?? '',
+    end: optional('end'),
+    durationMinutes: duration ? Number(duration) : null,
+    timezone: optional('timezone'),
+    recurrence: optional('recurrence'),
+    autoEnable: negated(request, 'manualStart'),
+    autoDisable: negated(request, 'manualEnd'),
+  };
+}
+
+/**
+ * The form asks the opposite questions ("leave the sites as they are at the start/end?"), because
+ * AdminJS shows a new record's checkbox unticked and the service's default is to act.
+ */
+function negated(request: ActionRequest, name: string): boolean | undefined {
+  const value = request.payload?.[name];
+  return value === undefined ? undefined : !(value === true || value === 'true');
+}
+
+/** Only what the form changed: an active window refuses changes to its sites, start or recurrence. */
+function changesOf(input: WindowInput, window: ScheduledMaintenance): WindowChanges {
+  const current: WindowInput = {
+    title: window.title,
+    description: window.description,
+    reason: window.reason,
+    sites: window.sites.map((entry) => entry.site.domain),
+    start: localTime(window.startsAt, window.timezone),
+    end: localTime(window.endsAt, window.timezone),
+    durationMinutes: null,
+    timezone: window.timezone,
+    recurrence: window.recurrence,
+    autoEnable: window.autoEnable,
+    autoDisable: window.autoDisable,
+  };
+  const same = (key: keyof WindowInput) =>
+    key === 'sites' ? [...input.sites].sort().join() === [...current.sites].sort().join() : (input[key] ?? null) === (current[key] ?? null);
+  const changes: WindowChanges = {};
+  for (const key of Object.keys(input) as (keyof WindowInput)[]) {
+    if (input[key] !== undefined && !same(key)) Object.assign(changes, { [key]: input[key] });
+  }
+  // A new start keeps the window's length unless an end or a duration is given too.
+  if (changes.start !== undefined && changes.end === undefined && changes.durationMinutes == null) {
+    changes.durationMinutes = Math.round((window.endsAt.getTime() - window.startsAt.getTime()) / 60_000);
+    changes.end = null;
+  }
+  if (changes.durationMinutes != null) changes.end = null;
+  return changes;
+}
+
+async function savedResponse(context: ActionContext, id: string, message: string): Promise<RecordActionResponse> {
+  const { resource, currentAdmin, h } = context;
+  const record = await resource.findOne(id, context);
+  return {
+    record: record!.toJSON(currentAdmin),
+    notice: { message, type: 'success' },
+    redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' }),
+  };
+}
+
+export function createWindowAction(services: AdminServices): AdminAction {
+  return {
+    handler: async (request, _response, context) => {
+      if (request.method !== 'post') throw new Error('A window is planned with a POST of the form.');
+      try {
+        const window = await services.get(ScheduledMaintenanceService).create(inputOf(request), actorOf(context));
+        return await savedResponse(context, window.id, `Planned "${window.title}" for ${window.sites.length} sites.`);
+      } catch (error) {
+        throw formError(error);
+      }
+    },
+  };
+}
+
+export function editWindowAction(services: AdminServices): AdminAction {
+  return {
+    handler: async (request, _response, context) => {
+      if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
+      try {
+        const schedules = services.get(ScheduledMaintenanceService);
+        const window = await schedules.get(paramOf(context, 'id'));
+        const changes = changesOf(inputOf(request), window);
+        if (!Object.keys(changes).length) return await savedResponse(context, window.id, `Nothing to change on "${window.title}".`);
+        const saved = await schedules.update(window.id, changes, actorOf(context));
+        return await savedResponse(context, saved.id, `Saved "${saved.title}".`);
+      } catch (error) {
+        throw formError(error);
+      }
+    },
+  };
+}
+
+function runNotice(verb: string, run: WindowRun): NoticeMessage {
+  const sites = run.sites;
+  const counts = sites
+    ? `: ${sites.enabled} enabled, ${sites.alreadyOn} already in maintenance, ${sites.disabled} disabled, ${sites.kept} kept, ${sites.failed} failed` +
+      (sites.failures.length ? ` (${sites.failures.map((failure) => `${failure.domain}: ${failure.error}`).join('; ')})` : '')
+    : '';
+  return { message: `${verb} "${run.title}"${counts}.`, type: sites?.failed ? 'error' : 'success' };
+}
+
+export function startWindowAction(services: AdminServices): AdminAction {
+  return {
+    actionType: 'record',
+    icon: 'Play',
+    isVisible: ({ record }) => record?.param('status') === 'scheduled',
+    ...recordMutation(
+      { confirm: 'Start now', description: "Starts the window now, ahead of its time: its sites go into maintenance (those already in it are left as they are)." },
+      async (_request, context) => runNotice('Started', await services.get(ScheduledMaintenanceService).startNow(paramOf(context, 'id'))),
+    ),
+  };
+}
+
+export function endWindowAction(services: AdminServices): AdminAction {
+  return {
+    actionType: 'record',
+    icon: 'Square',
+    isVisible: ({ record }) => record?.param('status') === 'active',
+    ...recordMutation(
+      { confirm: 'End now', description: 'Ends the window now: the sites it put into maintenance come out (a recurring window moves on to its next occurrence).' },
+      async (_request, context) => runNotice('Ended', await services.get(ScheduledMaintenanceService).endNow(paramOf(context, 'id'), actorOf(context))),
+    ),
+  };
+}
+
+export function cancelWindowAction(services: AdminServices): AdminAction {
+  return {
+    actionType: 'record',
+    icon: 'XCircle',
+    isVisible: ({ record }) => record?.param('status') === 'scheduled' || record?.param('status') === 'active',
+    ...recordMutation(
+      { confirm: 'Cancel window', description: 'An active window is ended first; a recurring one stops repeating.' },
+      async (_request, context) => {
+        const window = await services.get(ScheduledMaintenanceService).cancel(paramOf(context, 'id'), actorOf(context));
+        return { message: `Cancelled "${window.title}".`, type: 'success' };
+      },
+    ),
+  };
+}
+
