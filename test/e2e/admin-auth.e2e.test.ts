@@ -28,7 +28,7 @@ describe('admin panel access', () => {
     const { site } = await givenSite(suite.ctx, suite.fake, 'guarded.com');
     const routes = await adminJsRoutes();
     expect(routes.length).toBeGreaterThan(15);
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
     const anonymous = suite.anonymous();
 
     // The components bundle is public on purpose: it is static code the login page loads too.
@@ -46,7 +46,7 @@ describe('admin panel access', () => {
       }
     }
     expect(anonymous.sessionCookie).toBeUndefined();
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
     expect(suite.fake.pageRules(site.zoneId!)).toEqual([]);
   });
 
