@@ -7,6 +7,7 @@ import { BaseEntity, type DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ADMIN_ROOT_PATH } from '../admin-users/admin-panel-url.js';
 import { AdminUsersService } from '../admin-users/admin-users.service.js';
+import { behindTlsProxy } from '../config/behind-tls-proxy.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { adminAuthenticator } from './admin-authenticator.js';
 import type { AdminServices } from './admin-services.js';
@@ -52,7 +53,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     resources: panelResources.map(({ resource, options }) => ({ resource, options })),
     dashboard: { component: Components.Dashboard, handler: () => services.get(DashboardService).summary() },
     branding: { companyName: 'Cloudflare maintenance', withMadeWithLove: false, logo: false },
-    version: { admin: false, app: undefined },
+    version: { admin: false },
     settings: { defaultPerPage: 20 },
     locale: locale(panelResources),
   });
@@ -61,7 +62,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
   const sessions = adminSessionStore({
     pool: (dataSource.driver as PostgresDriver).master as Pool,
     secret: sessionSecret,
-    secure: config.PUBLIC_URL?.startsWith('https:') ?? false,
+    secure: behindTlsProxy(config),
   });
   const authenticate = adminAuthenticator(services.get(AdminUsersService), new LoginThrottle());
   const panel = AdminJSExpress.buildAuthenticatedRouter(

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loginError } from '../support/admin-client.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
+import { startServer } from '../support/run-server.js';
 import { givenSite } from '../support/scenario.js';
 
 const suite = adminSuite();
@@ -107,5 +108,11 @@ describe('admin panel access', () => {
     expect(forged.status).toBe(403);
     expect(suite.fake.pageRules(site.zoneId!)).toEqual([]);
     expect((await suite.ctx.maintenance.getStatus(site)).state).toBe('off');
+  });
+
+  it('does not start without SESSION_SECRET on PostgreSQL, naming it', async () => {
+    await expect(startServer({ ...suite.env, SESSION_SECRET: '' })).rejects.toThrow(
+      /Could not start: Invalid configuration in the environment:\n {2}SESSION_SECRET: is required when DATABASE_URL is set/,
+    );
   });
 });
