@@ -15,12 +15,12 @@ import { adminSessionStore, SESSION_COOKIE } from './admin-session.js';
 import { bundleComponents } from './component-bundle.js';
 import { Components, componentLoader } from './components/components.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
+import { httpGuards } from './http-guards.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { apiKeysResource } from './resources/api-keys.resource.js';
 import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
 import { sitesResource } from './resources/sites.resource.js';
-import { sameOrigin } from './same-origin.js';
 
 export interface AdminPanel {
   /** To be mounted at ADMIN_ROOT_PATH, before any body parser (AdminJS parses its own forms). */
@@ -70,9 +70,11 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: sessionSecret },
     null,
     sessions.options,
+    // No form of the panel uploads files, and express-formidable would leave them in the temp folder.
+    { maxFileSize: 1 },
   );
   const router = express.Router();
-  router.use(sameOrigin(config.PUBLIC_URL), panel);
+  router.use(...httpGuards(config.PUBLIC_URL), panel);
   return { router, close: () => sessions.close() };
 }
 

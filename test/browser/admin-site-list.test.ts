@@ -70,6 +70,13 @@ describe('the admin panel in Chromium, logged in', () => {
     await page.getByTestId('notice-wrapper').getByText('shop.example.com is out of maintenance.').waitFor();
     await page.getByTestId('maintenance-badge').getByText('off').waitFor();
     expect(suite.fake.pageRules(zone.id)).toEqual([]);
+    const activity = page.getByTestId('site-activity');
+    await activity.getByText('payment provider migration').waitFor();
+    expect(await activity.getByText(`admin:${ADMIN_USER.email}`).count()).toBe(2);
+
+    await page.goto(`${suite.server.url}/admin`);
+    await page.getByTestId('dashboard-in-maintenance').getByText('docs.example.com').waitFor();
+    expect(await page.getByTestId('per-day-chart').locator('rect').count()).toBeGreaterThan(0);
 
     await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
     await expect(badge('shop.example.com').textContent()).resolves.toBe('off');

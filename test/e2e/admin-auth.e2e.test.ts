@@ -110,6 +110,19 @@ describe('admin panel access', () => {
     expect((await suite.ctx.maintenance.getStatus(site)).state).toBe('off');
   });
 
+  it('forbids framing and caching, and refuses an oversized body before anything parses it', async () => {
+    const page = await suite.anonymous().request('/admin/login');
+    expect(Object.fromEntries(['x-frame-options', 'content-security-policy', 'cache-control'].map((name) => [name, page.headers.get(name)]))).toEqual({
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
+      'cache-control': 'no-store',
+    });
+
+    const huge = JSON.stringify({ email: ADMIN_USER.email, password: 'x'.repeat(2 * 1024 * 1024) });
+    const refused = await suite.anonymous().request('/admin/login', { method: 'POST', body: huge, headers: { 'content-type': 'application/json' } });
+    expect(refused.status).toBe(413);
+  });
+
   it('does not start without SESSION_SECRET on PostgreSQL, naming it', async () => {
     await expect(startServer({ ...suite.env, SESSION_SECRET: '' })).rejects.toThrow(
       /Could not start: Invalid configuration in the environment:\n {2}SESSION_SECRET: is required when DATABASE_URL is set/,

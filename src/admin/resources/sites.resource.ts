@@ -68,11 +68,8 @@ export function sitesResource(services: AdminServices): AdminResource {
       properties: {
         status: { ...VIRTUAL, position: 0, isVisible: ONLY_SHOWN, components: { list: Components.MaintenanceBadge, show: Components.MaintenanceBadge } },
         search: { type: 'string', isVisible: { list: false, show: false, edit: false, filter: true } },
-        domain: { isRequired: true, components: { edit: Components.CreateOnlyInput } },
-        zoneId: {
-          components: { edit: Components.CreateOnlyInput },
-          description: 'Only when the zone cannot be found by name (leave empty).',
-        },
+        domain: { isRequired: true },
+        zoneId: { description: 'Only when the zone cannot be found by name (leave empty).' },
         coverage: { ...VIRTUAL, isVisible: ONLY_SHOWN },
         subdomains: {
           ...VIRTUAL,
@@ -88,8 +85,9 @@ export function sitesResource(services: AdminServices): AdminResource {
       actions: {
         list: { after },
         show: { after },
-        edit: { ...editSiteAction(services), after },
-        new: createSiteAction(services),
+        // The domain and zone are set once, when the site is added; being active is a matter for later.
+        new: { ...createSiteAction(services), layout: ['domain', 'name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'zoneId'] },
+        edit: { ...editSiteAction(services), after, layout: ['name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'isActive'] },
         delete: removeSiteAction(services),
         bulkDelete: OFF,
         enableMaintenance: enableMaintenanceAction(services),
