@@ -7,6 +7,7 @@ import { BaseEntity, type DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { ADMIN_ROOT_PATH } from '../admin-users/admin-panel-url.js';
 import { AdminUsersService } from '../admin-users/admin-users.service.js';
+import { behindTlsProxy } from '../config/behind-tls-proxy.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { adminAuthenticator } from './admin-authenticator.js';
 import type { AdminServices } from './admin-services.js';
@@ -14,13 +15,13 @@ import { adminSessionStore, SESSION_COOKIE } from './admin-session.js';
 import { bundleComponents } from './component-bundle.js';
 import { Components, componentLoader } from './components/components.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
+import { httpGuards } from './http-guards.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { apiKeysResource } from './resources/api-keys.resource.js';
 import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
 import { scheduledMaintenancesResource } from './resources/scheduled-maintenances.resource.js';
 import { sitesResource } from './resources/sites.resource.js';
-import { sameOrigin } from './same-origin.js';
 
 export interface AdminPanel {
   /** To be mounted at ADMIN_ROOT_PATH, before any body parser (AdminJS parses its own forms). */
@@ -53,7 +54,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     resources: panelResources.map(({ resource, options }) => ({ resource, options })),
     dashboard: { component: Components.Dashboard, handler: () => services.get(DashboardService).summary() },
     branding: { companyName: 'Cloudflare maintenance', withMadeWithLove: false, logo: false },
-    version: { admin: false, app: undefined },
+    version: { admin: false },
     settings: { defaultPerPage: 20 },
     locale: locale(panelResources),
   });
@@ -62,7 +63,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
   const sessions = adminSessionStore({
     pool: (dataSource.driver as PostgresDriver).master as Pool,
     secret: sessionSecret,
-    secure: config.PUBLIC_URL?.startsWith('https:') ?? false,
+    secure: behindTlsProxy(config),
   });
   const authenticate = adminAuthenticator(services.get(AdminUsersService), new LoginThrottle());
   const panel = AdminJSExpress.buildAuthenticatedRouter(
@@ -70,9 +71,11 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: sessionSecret },
     null,
     sessions.options,
+    // No form of the panel uploads files, and express-formidable would leave them in the temp folder.
+    { maxFileSize: 1 },
   );
   const router = express.Router();
-  router.use(sameOrigin(config.PUBLIC_URL), panel);
+  router.use(...httpGuards(config.PUBLIC_URL), panel);
   return { router, close: () => sessions.close() };
 }
 

@@ -31,14 +31,21 @@ async function openAdminPanel(config: AppConfig, dataSource: DataSource, moduleR
   const sessionSecret = resolveSessionSecret(config);
   const bundleDir = await mkdtemp(join(tmpdir(), 'cloudflare-maintenance-admin-'));
   process.env.ADMIN_JS_TMP_DIR = bundleDir;
+  // Bundled once by createAdminPanel (component-bundle.ts), not again by AdminJS in production.
   process.env.ADMIN_JS_SKIP_BUNDLE = 'true';
-  const { createAdminPanel } = await import('./admin-panel.js');
-  const panel = await createAdminPanel({
-    config,
-    dataSource,
-    sessionSecret,
-    services: { get: (type) => moduleRef.get(type, { strict: false }) },
-  });
+  let panel: AdminPanel;
+  try {
+    const { createAdminPanel } = await import('./admin-panel.js');
+    panel = await createAdminPanel({
+      config,
+      dataSource,
+      sessionSecret,
+      services: { get: (type) => moduleRef.get(type, { strict: false }) },
+    });
+  } catch (error) {
+    await rm(bundleDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     router: panel.router,
     async close() {
@@ -66,7 +73,8 @@ export class AdminModule implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.users.count()) === 0) new Logger('AdminPanel').warn(`${NO_ADMIN_USER_YET}, then log in at ${adminPanelUrl(this.config)}`);
+    if ((await this.users.count()) > 0) return;
+    new Logger('AdminPanel').warn(`${NO_ADMIN_USER_YET}, then log in at ${adminPanelUrl(this.config)}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,13 +2,12 @@ import { Logger } from '@nestjs/common';
 import { type NoticeMessage, ValidationError as FormValidationError } from 'adminjs';
 import { AppError, ValidationError } from '../common/errors.js';
 
+// The one place where failures become what the panel shows (the CLI's counterpart is cli/exit-codes.ts).
+// Our errors carry messages written for operators and free of secrets; anything else is logged, and shown
+// only vaguely, since its message was never meant for a browser.
+
 const logger = new Logger('AdminPanel');
 
-/**
- * The one place where failures become what the panel shows (the CLI's counterpart is cli/exit-codes.ts).
- * Our errors carry messages written for operators, free of secrets; anything else is logged and named only
- * vaguely, since its message was never meant for a browser.
- */
 function messageOf(error: unknown): string {
   if (error instanceof AppError) return error.message;
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

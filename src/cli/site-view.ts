@@ -1,4 +1,5 @@
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { siteCoverage } from '../sites/site-coverage.js';
 import { table, when } from './cli-output.js';
 
 export interface SiteView {
@@ -24,7 +25,7 @@ export function siteView(site: CloudflareSite): SiteView {
     domain: site.domain,
     name: site.name,
     zoneId: site.zoneId,
-    coverage: site.includeSubdomains ? 'apex + all subdomains' : ['apex', ...site.subdomainList].join(', '),
+    coverage: siteCoverage(site),
     maintenanceUrl: site.maintenanceUrl,
     apiKey: site.apiKey?.name ?? null,
     active: site.isActive,

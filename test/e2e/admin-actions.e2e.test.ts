@@ -124,7 +124,7 @@ describe('site actions', () => {
 describe('site forms', () => {
   it('refuses an invalid domain or a javascript: URL with the message beside the field, saving nothing', async () => {
     suite.fake.addZone({ name: 'panel-form.com' });
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
 
     const badDomain = await suite.client.submitForm(`/resources/${SITES}/actions/new`, { domain: 'not a domain', name: '', subdomains: '', maintenanceUrl: '' });
     const badUrl = await suite.client.submitForm(`/resources/${SITES}/actions/new`, { domain: 'panel-form.com', maintenanceUrl: 'javascript:alert(1)' });
@@ -136,7 +136,7 @@ describe('site forms', () => {
       maintenanceUrl: { message: 'Invalid maintenance URL "javascript:alert(1)": the scheme javascript: is not accepted; use http:// or https://.' },
     });
     expect(badSubdomain.record.errors).toEqual({ subdomains: { message: expect.stringMatching(/^Invalid subdomain "\*.shop"/) } });
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
 
     const added = await suite.client.submitForm(`/resources/${SITES}/actions/new`, { domain: 'Panel-Form.com', subdomains: 'www', maintenanceUrl: '' });
     expect(added.notice).toEqual({ message: 'Added panel-form.com.', type: 'success' });
@@ -148,11 +148,11 @@ describe('site forms', () => {
     const edit = `/resources/${SITES}/records/${site.id}/edit`;
     const opened = await suite.client.recordAction(SITES, site.id, 'edit');
     expect(opened.record.params).toMatchObject({ subdomains: '', coverage: 'apex + all subdomains' });
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
 
     const refused = await suite.client.submitForm(edit, { name: 'Panel', subdomains: '', maintenanceUrl: 'javascript:alert(document.cookie)' });
     expect(refused.record.errors).toEqual({ maintenanceUrl: { message: expect.stringMatching(/the scheme javascript: is not accepted/) } });
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
 
     await suite.ctx.maintenance.enableMaintenance(site, null, 'test');
     const saved = await suite.client.submitForm(edit, { name: 'Panel', subdomains: 'www, api', maintenanceUrl: 'https://status.example.org/down', isActive: 'true' });
@@ -212,13 +212,13 @@ describe('lists and filters', () => {
     const future = new Date(Date.now() + 60_000).toISOString();
     expect(await rows({ 'filters.createdAt~~from': future })).toEqual([]);
 
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
     for (const action of ['new', 'edit', 'delete']) {
       const path = action === 'new' ? `/admin/api/resources/${LOGS}/actions/new` : `/admin/api/resources/${LOGS}/records/${forSite[0].id}/${action}`;
       const refused = await suite.client.json(path, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
       expect(refused.notice).toEqual({ message: 'forbiddenError', type: 'error' });
     }
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
   });
 
   it('summarises the fleet and the last days on the dashboard', async () => {
@@ -235,10 +235,10 @@ describe('lists and filters', () => {
 
 describe('API keys', () => {
   it('adds a key only once Cloudflare accepts its token, and then shows it masked', async () => {
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
     const refused = await suite.client.submitForm(`/resources/${KEYS}/actions/new`, { name: 'second', token: 'an-unknown-token-abcdefghijklmnop', isDefault: 'false' });
     expect(refused.record.errors).toEqual({ token: { message: expect.stringMatching(/^Cloudflare rejected this API token/) } });
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
 
     suite.fake.addToken({ token: TOKENS.second });
     const added = await suite.client.submitForm(`/resources/${KEYS}/actions/new`, { name: 'second', token: TOKENS.second, isDefault: 'false' });

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { loginError } from '../support/admin-client.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
+import { startServer } from '../support/run-server.js';
 import { givenSite } from '../support/scenario.js';
 
 const suite = adminSuite();
@@ -28,7 +29,7 @@ describe('admin panel access', () => {
     const { site } = await givenSite(suite.ctx, suite.fake, 'guarded.com');
     const routes = await adminJsRoutes();
     expect(routes.length).toBeGreaterThan(15);
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
     const anonymous = suite.anonymous();
 
     // The components bundle is public on purpose: it is static code the login page loads too.
@@ -46,7 +47,7 @@ describe('admin panel access', () => {
       }
     }
     expect(anonymous.sessionCookie).toBeUndefined();
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
     expect(suite.fake.pageRules(site.zoneId!)).toEqual([]);
   });
 
@@ -107,5 +108,24 @@ describe('admin panel access', () => {
     expect(forged.status).toBe(403);
     expect(suite.fake.pageRules(site.zoneId!)).toEqual([]);
     expect((await suite.ctx.maintenance.getStatus(site)).state).toBe('off');
+  });
+
+  it('forbids framing and caching, and refuses an oversized body before anything parses it', async () => {
+    const page = await suite.anonymous().request('/admin/login');
+    expect(Object.fromEntries(['x-frame-options', 'content-security-policy', 'cache-control'].map((name) => [name, page.headers.get(name)]))).toEqual({
+      'x-frame-options': 'DENY',
+      'content-security-policy': "frame-ancestors 'none'",
+      'cache-control': 'no-store',
+    });
+
+    const huge = JSON.stringify({ email: ADMIN_USER.email, password: 'x'.repeat(2 * 1024 * 1024) });
+    const refused = await suite.anonymous().request('/admin/login', { method: 'POST', body: huge, headers: { 'content-type': 'application/json' } });
+    expect(refused.status).toBe(413);
+  });
+
+  it('does not start without SESSION_SECRET on PostgreSQL, naming it', async () => {
+    await expect(startServer({ ...suite.env, SESSION_SECRET: '' })).rejects.toThrow(
+      /Could not start: Invalid configuration in the environment:\n {2}SESSION_SECRET: is required when DATABASE_URL is set/,
+    );
   });
 });

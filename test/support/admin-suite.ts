@@ -12,14 +12,16 @@ export interface AdminSuite extends ServiceSuite {
   client: AdminClient;
   /** A client without a session, speaking through the same (simulated) TLS proxy. */
   anonymous(): AdminClient;
+  /** The database's rows, sessions aside: every request of a logged-in client renews its session's expiry. */
+  dataSnapshot(): Promise<Record<string, unknown[]>>;
 }
 
 /**
  * The service suite (fake Cloudflare, fresh database, default key) plus the built server running on it
- * with an admin user and a logged-in client. The test's PUBLIC_URL is https, so requests carry the
+ * with an admin user and a logged-in client. With an https PUBLIC_URL (the default), requests carry the
  * X-Forwarded-Proto a TLS proxy would add, without which the server sets no (Secure) session cookie.
  */
-export function adminSuite(): AdminSuite {
+export function adminSuite(options: { publicUrl?: string } = {}): AdminSuite {
   const suite = {} as AdminSuite;
   // Declared before the service suite's teardown, which drops the database the server is using.
   afterAll(async () => {
@@ -28,9 +30,15 @@ export function adminSuite(): AdminSuite {
   const services = serviceSuite();
   beforeAll(async () => {
     Object.assign(suite, services);
+    suite.dataSnapshot = async () => {
+      const { admin_sessions: _sessions, ...data } = await services.db.snapshot();
+      return data;
+    };
     await new AdminUsersService(services.db.dataSource).create(ADMIN_USER);
-    suite.server = await startServer(services.env);
-    suite.anonymous = () => new AdminClient(suite.server.url, { 'x-forwarded-proto': 'https' });
+    const env = { ...services.env, ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}) };
+    suite.server = await startServer(env);
+    const proxied = env.PUBLIC_URL!.startsWith('https:');
+    suite.anonymous = () => new AdminClient(suite.server.url, proxied ? { 'x-forwarded-proto': 'https' } : {});
     suite.client = suite.anonymous();
     expect((await suite.client.login(ADMIN_USER.email, ADMIN_USER.password)).status).toBe(302);
   });

@@ -21,10 +21,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the built server as a child process and waits until /health answers. */
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
+/**
+ * Starts the built server as a child process and waits until /health answers. `mainPath`: for code
+ * compiled elsewhere than dist/ (the benchmarks), where this file's own location does not lead to it.
+ */
+export async function startServer(env: Record<string, string>, timeoutMs = 30_000, mainPath = MAIN_PATH): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN_PATH], {
+  const child = spawn(process.execPath, [mainPath], {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

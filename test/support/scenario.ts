@@ -10,6 +10,8 @@ export async function givenDefaultKey(ctx: TestContext, fake: FakeCloudflare, to
 }
 
 export interface GivenSiteOptions extends Omit<FakeZoneInit, 'name'> {
+  /** The site's name (the zone's is its domain). */
+  siteName?: string;
   subdomains?: string;
   maintenanceUrl?: string;
   apiKeyName?: string;
@@ -17,9 +19,9 @@ export interface GivenSiteOptions extends Omit<FakeZoneInit, 'name'> {
 
 /** A zone in the fake and the matching site in our database. */
 export async function givenSite(ctx: TestContext, fake: FakeCloudflare, domain: string, options: GivenSiteOptions = {}) {
-  const { subdomains, maintenanceUrl, apiKeyName, ...zone } = options;
+  const { siteName, subdomains, maintenanceUrl, apiKeyName, ...zone } = options;
   const fakeZone = fake.addZone({ name: domain, ...zone });
-  const site = await ctx.sites.add({ domain, subdomains, maintenanceUrl, apiKeyName });
+  const site = await ctx.sites.add({ domain, name: siteName, subdomains, maintenanceUrl, apiKeyName });
   return { zone: fakeZone, site };
 }
 

@@ -15,6 +15,7 @@ describe('deployment files', () => {
     const db = postgres.environment;
     expect(app.environment.DATABASE_URL).toBe(`postgres://${db.POSTGRES_USER}:${db.POSTGRES_PASSWORD}@postgres:5432/${db.POSTGRES_DB}`);
     expect(app.environment.APP_SECRET_KEY).toMatch(/^\$\{APP_SECRET_KEY:\?/);
+    expect(app.environment.SESSION_SECRET).toMatch(/^\$\{SESSION_SECRET:\?/);
     expect(postgres.volumes[0]).toMatch(/^postgres-data:/);
     expect(compose.volumes).toHaveProperty('postgres-data');
   });

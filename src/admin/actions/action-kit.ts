@@ -4,7 +4,6 @@ import type {
   ActionHandler,
   ActionRequest,
   ActionResponse,
-  BulkActionResponse,
   NoticeMessage,
   RecordActionResponse,
 } from 'adminjs';
@@ -36,8 +35,8 @@ function confirmed(form: ActionForm, handler: ActionHandler<ActionResponse>): Ad
   return { component: Components.ActionForm, showInDrawer: true, custom: form, handler };
 }
 
-export function recordMutation(form: ActionForm, perform: Perform, then: 'show' | 'list' = 'show'): AdminAction {
-  return confirmed(form, recordHandler(perform, then));
+export function recordMutation(form: ActionForm, perform: Perform): AdminAction {
+  return confirmed(form, recordHandler(perform, 'show'));
 }
 
 /** AdminJS's own delete button confirms in a modal and, unlike every other button without a form, POSTs. */

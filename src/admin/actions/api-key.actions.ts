@@ -1,16 +1,14 @@
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import { SiteSyncService } from '../../sites/site-sync.service.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
-import { type AdminAction, paramOf, type Perform, recordMutation, textField } from './action-kit.js';
+import { type ActionForm, type AdminAction, paramOf, type Perform, recordMutation, textField } from './action-kit.js';
 import { syncReportNotice } from './site-sync.actions.js';
 
-type KeyAction = AdminAction;
-
-function keyAction(icon: string, form: Parameters<typeof recordMutation>[0], perform: Perform, isVisible?: KeyAction['isVisible']): KeyAction {
-  return { actionType: 'record', icon, isVisible, ...recordMutation(form, perform) };
+function keyAction(icon: string, form: ActionForm, perform: Perform, isVisible?: AdminAction['isVisible']): AdminAction {
+  return { actionType: 'record', icon, ...(isVisible ? { isVisible } : {}), ...recordMutation(form, perform) };
 }
 
-export function makeDefaultKeyAction(services: AdminServices): KeyAction {
+export function makeDefaultKeyAction(services: AdminServices): AdminAction {
   return keyAction(
     'Star',
     { confirm: 'Make default', description: 'New sites use the default key unless told otherwise.' },
@@ -22,7 +20,7 @@ export function makeDefaultKeyAction(services: AdminServices): KeyAction {
   );
 }
 
-export function verifyKeyAction(services: AdminServices): KeyAction {
+export function verifyKeyAction(services: AdminServices): AdminAction {
   return keyAction('CheckCircle', { confirm: 'Verify with Cloudflare' }, async (_request, context) => {
     const { status, owner, detail, key } = await services.get(ApiKeysService).verify(paramOf(context, 'name'));
     return status === 'active'
@@ -31,7 +29,7 @@ export function verifyKeyAction(services: AdminServices): KeyAction {
   });
 }
 
-export function discoverSitesAction(services: AdminServices): KeyAction {
+export function discoverSitesAction(services: AdminServices): AdminAction {
   return keyAction(
     'DownloadCloud',
     { confirm: 'Discover sites', description: "Adds a site for each new zone this key can see and refreshes the others' zone facts." },
@@ -42,7 +40,7 @@ export function discoverSitesAction(services: AdminServices): KeyAction {
 }
 
 /** The new token is checked with Cloudflare first; a refused one leaves the old token in place. */
-export function rotateKeyAction(services: AdminServices): KeyAction {
+export function rotateKeyAction(services: AdminServices): AdminAction {
   const form = {
     confirm: 'Rotate token',
     description: 'The new token is verified with Cloudflare before it replaces the old one, and is never shown again.',
@@ -54,7 +52,7 @@ export function rotateKeyAction(services: AdminServices): KeyAction {
   });
 }
 
-export function deactivateKeyAction(services: AdminServices): KeyAction {
+export function deactivateKeyAction(services: AdminServices): AdminAction {
   return keyAction(
     'PauseCircle',
     { confirm: 'Deactivate', description: "Its sites cannot be operated, nor its zones synced, until it is activated again." },
@@ -67,7 +65,7 @@ export function deactivateKeyAction(services: AdminServices): KeyAction {
   );
 }
 
-export function activateKeyAction(services: AdminServices): KeyAction {
+export function activateKeyAction(services: AdminServices): AdminAction {
   return keyAction(
     'PlayCircle',
     { confirm: 'Activate', description: 'The stored token is verified with Cloudflare first.' },

@@ -4,7 +4,8 @@ import { type SiteChanges, SiteSettingsService } from '../../maintenance/site-se
 import { SitesService } from '../../sites/sites.service.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
-import { type AdminAction, deletion, paramOf, textField } from './action-kit.js';
+import { type AdminAction, deletion, textField } from './action-kit.js';
+import { siteOfRecord } from './site-of-record.js';
 
 /** Where a service's input and the form's property are named differently. */
 const PROPERTIES = { apiKeyName: 'apiKeyId' };
@@ -68,7 +69,7 @@ export function editSiteAction(services: AdminServices): AdminAction {
           active: typeof request.payload?.isActive === 'boolean' ? request.payload.isActive : undefined,
           apiKeyName: await apiKeyName(services, request),
         };
-        const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+        const site = await siteOfRecord(services, context);
         const { changed, rulesReapplied } = await services.get(SiteSettingsService).update(site, changes, actorOf(context));
         const message = changed.length
           ? `Saved ${site.domain}: ${changed.join(', ')} changed${rulesReapplied ? '; its rules in Cloudflare were updated to match' : ''}.`
@@ -84,7 +85,7 @@ export function editSiteAction(services: AdminServices): AdminAction {
 /** Refused while the site is in maintenance: its rules would stay in Cloudflare with nobody to remove them. */
 export function removeSiteAction(services: AdminServices): AdminAction {
   return deletion(async (_request, context) => {
-    const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+    const site = await siteOfRecord(services, context);
     await services.get(SiteSettingsService).remove(site);
     return { message: `Removed ${site.domain}; its audit rows are kept.`, type: 'success' };
   });

@@ -1,9 +1,9 @@
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
-import { SitesService } from '../../sites/sites.service.js';
 import type { AdminServices } from '../admin-services.js';
 import { Components } from '../components/components.js';
 import { errorNotice } from '../notices.js';
-import { type AdminAction, CLOUDFLARE_MENU, paramOf } from './action-kit.js';
+import { type AdminAction, CLOUDFLARE_MENU } from './action-kit.js';
+import { siteOfRecord } from './site-of-record.js';
 
 /**
  * Reads the zone's rules and names any drift; changes nothing, so a GET may do it. The route's own GET only
@@ -19,7 +19,7 @@ export function liveStatusAction(services: AdminServices): AdminAction {
       const record = context.record!.toJSON(context.currentAdmin);
       if (request.query?.live !== 'true') return { record };
       try {
-        const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+        const site = await siteOfRecord(services, context);
         const liveStatus = await services.get(ReconcileService).inspect(site);
         const notice = liveStatus.drift.length
           ? { message: `${site.domain}: ${liveStatus.drift.length} difference(s) from Cloudflare.`, type: 'error' as const }

@@ -4,9 +4,9 @@ import type { MaintenanceResult } from '../../maintenance/maintenance-result.js'
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
 import { SiteSelectionService } from '../../sites/site-selection.service.js';
-import { SitesService } from '../../sites/sites.service.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
-import { type ActionForm, type AdminAction, bulkMutation, CLOUDFLARE_MENU, paramOf, recordMutation, textField } from './action-kit.js';
+import { type ActionForm, type AdminAction, bulkMutation, CLOUDFLARE_MENU, recordMutation, textField } from './action-kit.js';
+import { siteOfRecord } from './site-of-record.js';
 
 const REASON: ActionForm['input'] = { name: 'reason', label: 'Reason (kept in the audit log)', type: 'textarea' };
 
@@ -34,7 +34,7 @@ export function enableMaintenanceAction(services: AdminServices): AdminAction {
     icon: 'PauseCircle',
     isVisible: ({ record }) => record?.param('maintenanceState') !== 'on',
     ...recordMutation(SITE_FORMS.enable, async (request, context) => {
-      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      const site = await siteOfRecord(services, context);
       return resultNotice(await services.get(MaintenanceService).enableMaintenance(site, reasonOf(request), actorOf(context)));
     }),
   };
@@ -46,7 +46,7 @@ export function disableMaintenanceAction(services: AdminServices): AdminAction {
     icon: 'PlayCircle',
     isVisible: ({ record }) => record?.param('maintenanceState') !== 'off',
     ...recordMutation(SITE_FORMS.disable, async (_request, context) => {
-      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      const site = await siteOfRecord(services, context);
       return resultNotice(await services.get(MaintenanceService).disableMaintenance(site, actorOf(context)));
     }),
   };
@@ -62,7 +62,7 @@ export function reconcileAction(services: AdminServices): AdminAction {
     icon: 'Tool',
     parent: CLOUDFLARE_MENU,
     ...recordMutation(form, async (_request, context) => {
-      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      const site = await siteOfRecord(services, context);
       const result = await services.get(ReconcileService).reconcile(site, { actor: actorOf(context) });
       const failed = result.outcome === 'failed' || result.outcome === 'busy' || result.outcome === 'reported';
       return { message: `${result.domain}: ${result.message}`, type: failed ? 'error' : 'success' };

@@ -1,8 +1,8 @@
 import type { NoticeMessage } from 'adminjs';
 import { describeSiteSync, type SyncReport, SiteSyncService } from '../../sites/site-sync.service.js';
-import { SitesService } from '../../sites/sites.service.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
-import { type AdminAction, CLOUDFLARE_MENU, paramOf, recordMutation, resourceMutation } from './action-kit.js';
+import { type AdminAction, CLOUDFLARE_MENU, recordMutation, resourceMutation } from './action-kit.js';
+import { siteOfRecord } from './site-of-record.js';
 import { SITE_FORMS } from './site-maintenance.actions.js';
 
 export function syncSiteAction(services: AdminServices): AdminAction {
@@ -11,7 +11,7 @@ export function syncSiteAction(services: AdminServices): AdminAction {
     icon: 'RefreshCw',
     parent: CLOUDFLARE_MENU,
     ...recordMutation(SITE_FORMS.sync, async (_request, context) => {
-      const site = await services.get(SitesService).findByDomain(paramOf(context, 'domain'));
+      const site = await siteOfRecord(services, context);
       const result = await services.get(SiteSyncService).syncSite(site, actorOf(context));
       return { message: describeSiteSync(result), type: result.outcome === 'unchanged' ? 'info' : 'success' };
     }),

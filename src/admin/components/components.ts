@@ -10,7 +10,6 @@ const add = (name: string, file: string) => componentLoader.add(name, fileURLToP
 export const Components = {
   MaintenanceBadge: add('MaintenanceBadge', 'maintenance-badge'),
   ActionForm: add('ActionForm', 'action-form'),
-  CreateOnlyInput: add('CreateOnlyInput', 'create-only-input'),
   LiveStatus: add('LiveStatus', 'live-status'),
   SiteActivity: add('SiteActivity', 'site-activity'),
   Dashboard: add('Dashboard', 'dashboard'),

@@ -13,9 +13,11 @@ const millis = (value: number | null) => (value === null ? '–' : value < 1000 
 const siteUrl = (id: string) => h.recordActionUrl({ resourceId: SITES, recordId: id, actionName: 'show' });
 
 const Card: React.FC<{ title: string; testId: string; children: React.ReactNode }> = ({ title, testId, children }) => (
-  <Box variant="card" flex flexDirection="column" m="default" p="xl" width={[1, 1 / 2, 1 / 3]} data-testid={testId}>
-    <H5 mb="default">{title}</H5>
-    {children}
+  <Box width={[1, 1 / 2, 1 / 3]} p="default">
+    <Box variant="card" p="xl" height="100%" data-testid={testId}>
+      <H5 mb="default">{title}</H5>
+      {children}
+    </Box>
   </Box>
 );
 
@@ -39,7 +41,7 @@ const PerDayChart: React.FC<{ days: DashboardSummary['perDay'] }> = ({ days }) =
     ['skipped', '#b5b5c3'],
   ];
   return (
-    <svg width={days.length * (bar + gap)} height={height + 20} role="img" aria-label="Operations per day" data-testid="per-day-chart">
+    <svg viewBox={`0 0 ${days.length * (bar + gap)} ${height + 20}`} width="100%" role="img" aria-label="Operations per day" data-testid="per-day-chart">
       {days.map((day, index) => {
         let y = height;
         return (

@@ -1,4 +1,4 @@
-import type { ResourceWithOptions } from 'adminjs';
+import type { ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
 
 /** English names of a resource, its properties and its actions, merged into AdminJS's locale under its id. */
 export interface ResourceLabels {
@@ -14,3 +14,9 @@ export interface AdminResource extends ResourceWithOptions {
 
 /** For the actions a resource does not offer (through the panel or its API). */
 export const OFF = { isAccessible: false, isVisible: false } as const;
+
+/** The record or records an action's response carries, for an `after` hook that adds to them. */
+export function recordsOf(response: ActionResponse): RecordJSON[] {
+  const { record, records } = response as { record?: RecordJSON; records?: RecordJSON[] };
+  return records ?? (record ? [record] : []);
+}

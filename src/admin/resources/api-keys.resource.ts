@@ -1,4 +1,4 @@
-import type { ActionResponse, After, RecordJSON } from 'adminjs';
+import type { ActionResponse, After } from 'adminjs';
 import { maskToken } from '../../api-keys/api-key-input.validation.js';
 import { CloudflareApiKey } from '../../api-keys/cloudflare-api-key.entity.js';
 import {
@@ -12,12 +12,11 @@ import {
 import { createKeyAction, removeKeyAction } from '../actions/api-key-form.actions.js';
 import type { AdminServices } from '../admin-services.js';
 import { SearchableResource } from '../searchable-resource.js';
-import { type AdminResource, OFF } from './admin-resource.js';
+import { type AdminResource, OFF, recordsOf } from './admin-resource.js';
 
 /** The token is shown masked; its ciphertext is never even read (the column is select: false). */
 const masked: After<ActionResponse> = async (response) => {
-  const { record, records } = response as { record?: RecordJSON; records?: RecordJSON[] };
-  for (const { params } of records ?? (record ? [record] : [])) {
+  for (const { params } of recordsOf(response)) {
     params.maskedToken = maskToken(String(params.tokenHint));
   }
   return response;

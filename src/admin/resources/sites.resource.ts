@@ -1,6 +1,7 @@
-import { type ActionResponse, type After, flat, type RecordJSON } from 'adminjs';
+import { type ActionResponse, type After, flat } from 'adminjs';
 import { LogsService } from '../../logs/logs.service.js';
 import { CloudflareSite, MAINTENANCE_STATES, type OwnedRule } from '../../sites/cloudflare-site.entity.js';
+import { siteCoverage } from '../../sites/site-coverage.js';
 import type { AdminServices } from '../admin-services.js';
 import { bulkSiteAction, disableMaintenanceAction, enableMaintenanceAction, reconcileAction } from '../actions/site-maintenance.actions.js';
 import { createSiteAction, editSiteAction, removeSiteAction } from '../actions/site-form.actions.js';
@@ -8,7 +9,7 @@ import { liveStatusAction } from '../actions/site-live-status.action.js';
 import { discoverAllSitesAction, syncSiteAction } from '../actions/site-sync.actions.js';
 import { Components } from '../components/components.js';
 import { SearchableResource } from '../searchable-resource.js';
-import { type AdminResource, OFF } from './admin-resource.js';
+import { type AdminResource, OFF, recordsOf } from './admin-resource.js';
 
 const VIRTUAL = { type: 'string', isSortable: false } as const;
 const ONLY_SHOWN = { list: true, show: true, edit: false, filter: false };
@@ -16,14 +17,13 @@ const ONLY_SHOWN = { list: true, show: true, edit: false, filter: false };
 /** What the list, the record page and the edit form show that is not a column: derived from the columns and the audit log. */
 function computedParams(services: AdminServices): After<ActionResponse> {
   return async (response) => {
-    const { record, records: list } = response as { record?: RecordJSON; records?: RecordJSON[] };
-    const records = list ?? (record ? [record] : []);
+    const records = recordsOf(response);
     const lastEnabled = await services.get(LogsService).lastEnabled(records.map((record) => record.id));
     for (const { id, params } of records) {
-      const subdomains: string[] = flat.get(params, 'subdomainList') ?? [];
+      const subdomainList: string[] = flat.get(params, 'subdomainList') ?? [];
       const rules: OwnedRule[] = flat.get(params, 'maintenanceRules') ?? [];
-      params.coverage = params.includeSubdomains ? 'apex + all subdomains' : ['apex', ...subdomains].join(', ');
-      params.subdomains = params.includeSubdomains ? '' : subdomains.join(', ');
+      params.coverage = siteCoverage({ includeSubdomains: params.includeSubdomains, subdomainList });
+      params.subdomains = params.includeSubdomains ? '' : subdomainList.join(', ');
       params.rules = rules.map((rule) => `${rule.id} (${rule.target})`).join(', ');
       params.lastMaintenanceAt = lastEnabled.get(id)?.toISOString() ?? null;
     }
@@ -68,11 +68,8 @@ export function sitesResource(services: AdminServices): AdminResource {
       properties: {
         status: { ...VIRTUAL, position: 0, isVisible: ONLY_SHOWN, components: { list: Components.MaintenanceBadge, show: Components.MaintenanceBadge } },
         search: { type: 'string', isVisible: { list: false, show: false, edit: false, filter: true } },
-        domain: { isRequired: true, components: { edit: Components.CreateOnlyInput } },
-        zoneId: {
-          components: { edit: Components.CreateOnlyInput },
-          description: 'Only when the zone cannot be found by name (leave empty).',
-        },
+        domain: { isRequired: true },
+        zoneId: { description: 'Only when the zone cannot be found by name (leave empty).' },
         coverage: { ...VIRTUAL, isVisible: ONLY_SHOWN },
         subdomains: {
           ...VIRTUAL,
@@ -88,8 +85,9 @@ export function sitesResource(services: AdminServices): AdminResource {
       actions: {
         list: { after },
         show: { after },
-        edit: { ...editSiteAction(services), after },
-        new: createSiteAction(services),
+        // The domain and zone are set once, when the site is added; being active is a matter for later.
+        new: { ...createSiteAction(services), layout: ['domain', 'name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'zoneId'] },
+        edit: { ...editSiteAction(services), after, layout: ['name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'isActive'] },
         delete: removeSiteAction(services),
         bulkDelete: OFF,
         enableMaintenance: enableMaintenanceAction(services),

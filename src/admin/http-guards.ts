@@ -1,0 +1,48 @@
+import type { RequestHandler } from 'express';
+
+/** Far above any form of the panel; AdminJS's body parser would otherwise buffer any size, before the login check. */
+const MAX_BODY_BYTES = 1024 * 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Never framed (clickjacking), never sniffed, never cached: the panel's pages and answers hold live operational data. */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': "frame-ancestors 'none'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  });
+  next();
+};
+
+const bodySizeLimit: RequestHandler = (req, res, next) => {
+  const declared = req.get('content-length');
+  if (req.get('transfer-encoding') && !declared) {
+    res.status(411).type('text/plain').send('Content-Length required.');
+  } else if (Number(declared ?? 0) > MAX_BODY_BYTES) {
+    res.status(413).type('text/plain').send('Request body too large.');
+  } else {
+    next();
+  }
+};
+
+/**
+ * Refuses a state-changing request that a browser says came from another origin, even a sibling subdomain
+ * (which SameSite=Lax cookies would not stop). Requests without an Origin header pass: those are not
+ * cross-site browser requests.
+ */
+function sameOrigin(publicUrl: string | undefined): RequestHandler {
+  const trusted = publicUrl ? new URL(publicUrl).origin : undefined;
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (SAFE_METHODS.has(req.method) || !origin) return next();
+    if (origin === trusted || origin === `${req.protocol}://${req.get('host')}`) return next();
+    res.status(403).type('text/plain').send('Cross-origin request refused.');
+  };
+}
+
+/** What the panel's HTTP layer adds or refuses before AdminJS sees a request. */
+export function httpGuards(publicUrl: string | undefined): RequestHandler[] {
+  return [securityHeaders, bodySizeLimit, sameOrigin(publicUrl)];
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir } from 'node:fs/promises';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
+import { givenSite } from '../support/scenario.js';
+
+// Plain http, as on a workstation: no TLS proxy, so the session cookie is not Secure.
+const suite = adminSuite({ publicUrl: 'http://maintenance.test' });
+const SCREENSHOT = new URL('../../test-output/site-list.png', import.meta.url);
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // The page asks for Google's fonts; answer at once rather than wait on a network the test may not have.
+  await page.route(/fonts\.googleapis\.com/, (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
+  await page.goto(`${suite.server.url}/admin/login`);
+  await page.getByPlaceholder('Email').fill(ADMIN_USER.email);
+  await page.getByPlaceholder('Password').fill(ADMIN_USER.password);
+  await page.getByRole('button', { name: 'Login' }).click();
+  await page.getByTestId('dashboard').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const badge = (domain: string) => page.getByRole('row', { name: new RegExp(domain) }).getByTestId('maintenance-badge');
+
+/** Clicks a record action's button, fills in the reason if given, and confirms. */
+async function confirmAction(action: string, reason?: string): Promise<void> {
+  await page.getByTestId(`action-${action}`).first().click();
+  if (reason !== undefined) await page.locator('#action-input').fill(reason);
+  await page.getByTestId('action-confirm').click();
+}
+
+describe('the admin panel in Chromium, logged in', () => {
+  it('enables maintenance on a site with a reason and disables it again, the badge and the notices following', async () => {
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'shop.example.com', { siteName: 'Shop' });
+    await givenSite(suite.ctx, suite.fake, 'blog.example.com', { siteName: 'Blog', subdomains: 'www' });
+    const docs = await givenSite(suite.ctx, suite.fake, 'docs.example.com', { siteName: 'Documentation', plan: 'pro', subdomains: 'www,v2' });
+    const status = await givenSite(suite.ctx, suite.fake, 'status.example.org', { siteName: 'Status page' });
+    await givenSite(suite.ctx, suite.fake, 'api.example.net', { siteName: 'Public API' });
+    await suite.ctx.maintenance.enableMaintenance(docs.site, 'database upgrade', 'cli:ops');
+    await suite.ctx.siteSettings.update(status.site, { active: false }, 'cli:ops');
+    // As a failed rollback would leave it (see the maintenance service's tests for how it happens).
+    await suite.db.dataSource.query(`UPDATE cloudflare_sites SET maintenance_state = 'needs_reconcile' WHERE domain = 'api.example.net'`);
+
+    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await expect(badge('shop.example.com').textContent()).resolves.toBe('off');
+    await expect(badge('docs.example.com').textContent()).resolves.toBe('in maintenance');
+    await expect(badge('status.example.org').textContent()).resolves.toBe('inactive');
+    await expect(badge('api.example.net').textContent()).resolves.toBe('needs reconcile');
+
+    await page.getByRole('row', { name: /shop\.example\.com/ }).getByTestId('property-list-domain').click();
+    await confirmAction('enableMaintenance', 'payment provider migration');
+    await page.getByTestId('notice-wrapper').getByText('shop.example.com is in maintenance.').waitFor();
+    await page.getByTestId('maintenance-badge').getByText('in maintenance').waitFor();
+    const rules = suite.fake.pageRules(zone.id);
+    expect(rules).toEqual([expect.objectContaining({ status: 'active', targets: [expect.objectContaining({ constraint: expect.objectContaining({ value: '*shop.example.com/*' }) })] })]);
+    expect((await suite.ctx.logs.recent({ siteId: site.id }))[0]).toMatchObject({ actor: `admin:${ADMIN_USER.email}`, reason: 'payment provider migration' });
+
+    await confirmAction('disableMaintenance');
+    await page.getByTestId('notice-wrapper').getByText('shop.example.com is out of maintenance.').waitFor();
+    await page.getByTestId('maintenance-badge').getByText('off').waitFor();
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
+    const activity = page.getByTestId('site-activity');
+    await activity.getByText('payment provider migration').waitFor();
+    expect(await activity.getByText(`admin:${ADMIN_USER.email}`).count()).toBe(2);
+
+    await page.goto(`${suite.server.url}/admin`);
+    await page.getByTestId('dashboard-in-maintenance').getByText('docs.example.com').waitFor();
+    expect(await page.getByTestId('per-day-chart').locator('rect').count()).toBeGreaterThan(0);
+
+    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await expect(badge('shop.example.com').textContent()).resolves.toBe('off');
+    await mkdir(new URL('.', SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT.pathname });
+  });
+
+  it('shows a bad domain or a javascript: URL beside its field and saves nothing', async () => {
+    suite.fake.addZone({ name: 'new-site.example.com' });
+    const before = await suite.dataSnapshot();
+
+    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite/actions/new`);
+    await page.locator('input[name="domain"]').fill('https://new-site.example.com/');
+    await page.locator('input[name="maintenanceUrl"]').fill('javascript:alert(document.cookie)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Invalid domain "https://new-site.example.com/"', { exact: false }).first().waitFor();
+    expect(await fieldError('domain')).toMatch(/^Invalid domain "https:\/\/new-site.example.com\/": expected a registered domain name/);
+
+    await page.locator('input[name="domain"]').fill('new-site.example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('the scheme javascript: is not accepted', { exact: false }).first().waitFor();
+    expect(await fieldError('maintenanceUrl')).toMatch(/^Invalid maintenance URL "javascript:alert\(document.cookie\)": the scheme javascript: is not accepted/);
+
+    expect(await suite.dataSnapshot()).toEqual(before);
+  });
+});
+
+/** The message AdminJS shows right under a form field's input. */
+async function fieldError(property: string): Promise<string> {
+  return (await page.getByTestId(`property-edit-${property}`).last().locator(`input[name="${property}"] + div`).textContent()) ?? '';
+}
