@@ -25,7 +25,7 @@ const valid = {
 describe('scheduled maintenance in the admin', () => {
   it('refuses bad input beside the field and saves nothing; saves a valid window with the service', async () => {
     await givenSite(suite.ctx, suite.fake, 'panel-window.com');
-    const before = await suite.db.snapshot();
+    const before = await suite.dataSnapshot();
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ end: '2031-12-07 01:00' }, 'end', /must be after the start/],
       [{ timezone: 'Europe/Nowhere' }, 'timezone', /Unknown timezone "Europe\/Nowhere"/],
@@ -39,7 +39,7 @@ describe('scheduled maintenance in the admin', () => {
       expect(refused.record.errors[field].message).toMatch(message);
       expect(refused.notice.type).toBe('error');
     }
-    expect(await suite.db.snapshot()).toEqual(before);
+    expect(await suite.dataSnapshot()).toEqual(before);
 
     const saved = await suite.client.submitForm(NEW, valid);
     expect(saved.notice).toEqual({ message: 'Planned "Panel window" for 1 sites.', type: 'success' });

@@ -5,7 +5,7 @@ import { ScheduledMaintenanceSite } from '../../src/schedules/scheduled-maintena
 import { ScheduledMaintenance, type WindowStatus } from '../../src/schedules/scheduled-maintenance.entity.js';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 import { type RunningServer, startServer } from '../support/run-server.js';
-import { TEST_PUBLIC_URL, TEST_SECRET_KEY } from '../support/test-context.js';
+import { TEST_PUBLIC_URL, TEST_SECRET_KEY, TEST_SESSION_SECRET } from '../support/test-context.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const DEFAULT_RETRY_AFTER = 321;
@@ -19,6 +19,7 @@ function serverEnv(databaseUrl: string): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
     APP_SECRET_KEY: TEST_SECRET_KEY,
+    SESSION_SECRET: TEST_SESSION_SECRET,
     PUBLIC_URL: TEST_PUBLIC_URL,
     MAINTENANCE_RETRY_AFTER_SECONDS: String(DEFAULT_RETRY_AFTER),
     // The windows below are inserted as they are; nothing may start or end them meanwhile.
