@@ -31,7 +31,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const badge = (domain: string) => page.getByRole('row', { name: new RegExp(domain) }).getByTestId('maintenance-badge');
+/** Waits until the site's row in the list shows this badge (the list reloads after an action). */
+const badgeShows = (domain: string, label: string) =>
+  page.getByRole('row', { name: new RegExp(domain) }).getByTestId('maintenance-badge').getByText(label, { exact: true }).waitFor();
+
+async function select(...domains: string[]): Promise<void> {
+  for (const domain of domains) await page.getByRole('row', { name: new RegExp(domain) }).locator('input[type="checkbox"]').check({ force: true });
+}
 
 /** Clicks a record action's button, fills in the reason if given, and confirms. */
 async function confirmAction(action: string, reason?: string): Promise<void> {
@@ -58,10 +64,10 @@ describe('the admin panel in Chromium, logged in', () => {
 
   it('enables maintenance on a site with a reason and disables it again, badge, notices and activity following', async () => {
     await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
-    await expect(badge('shop.example.com').textContent()).resolves.toBe('off');
-    await expect(badge('docs.example.com').textContent()).resolves.toBe('in maintenance');
-    await expect(badge('status.example.org').textContent()).resolves.toBe('inactive');
-    await expect(badge('api.example.net').textContent()).resolves.toBe('needs reconcile');
+    await badgeShows('shop.example.com', 'off');
+    await badgeShows('docs.example.com', 'in maintenance');
+    await badgeShows('status.example.org', 'inactive');
+    await badgeShows('api.example.net', 'needs reconcile');
 
     await page.getByRole('row', { name: /shop\.example\.com/ }).getByTestId('property-list-domain').click();
     await confirmAction('enableMaintenance', 'payment provider migration');
@@ -81,9 +87,25 @@ describe('the admin panel in Chromium, logged in', () => {
     expect(await activity.getByText(`admin:${ADMIN_USER.email}`).count()).toBe(2);
 
     await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
-    await expect(badge('shop.example.com').textContent()).resolves.toBe('off');
+    await badgeShows('shop.example.com', 'off');
     await mkdir(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.pathname });
+  });
+
+  it('enables and disables maintenance on a selection of sites, with one notice for all', async () => {
+    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await select('blog.example.com', 'shop.example.com');
+
+    await confirmAction('bulkEnable', 'release 7');
+    await page.getByTestId('notice-wrapper').getByText('Enable maintenance on 2 site(s): 2 done, 0 unchanged, 0 failed.').waitFor();
+    await badgeShows('blog.example.com', 'in maintenance');
+    await badgeShows('shop.example.com', 'in maintenance');
+
+    await select('blog.example.com', 'shop.example.com');
+    await confirmAction('bulkDisable');
+    await page.getByTestId('notice-wrapper').getByText('Disable maintenance on 2 site(s): 2 done, 0 unchanged, 0 failed.').waitFor();
+    await badgeShows('shop.example.com', 'off');
+    expect(suite.fake.pageRules(shop.zoneId)).toEqual([]);
   });
 
   it("discovers a new zone's site from the list page", async () => {
