@@ -39,7 +39,7 @@ async function select(...domains: string[]): Promise<void> {
   for (const domain of domains) await page.getByRole('row', { name: new RegExp(domain) }).locator('input[type="checkbox"]').check({ force: true });
 }
 
-/** Clicks a record action's button, fills in the reason if given, and confirms. */
+/** Clicks an action's button, fills in its input if given, and confirms. */
 async function confirmAction(action: string, reason?: string): Promise<void> {
   await page.getByTestId(`action-${action}`).first().click();
   if (reason !== undefined) await page.locator('#action-input').fill(reason);
