@@ -31,9 +31,15 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const badge = (domain: string) => page.getByRole('row', { name: new RegExp(domain) }).getByTestId('maintenance-badge');
+/** Waits until the site's row in the list shows this badge (the list reloads after an action). */
+const badgeShows = (domain: string, label: string) =>
+  page.getByRole('row', { name: new RegExp(domain) }).getByTestId('maintenance-badge').getByText(label, { exact: true }).waitFor();
 
-/** Clicks a record action's button, fills in the reason if given, and confirms. */
+async function select(...domains: string[]): Promise<void> {
+  for (const domain of domains) await page.getByRole('row', { name: new RegExp(domain) }).locator('input[type="checkbox"]').check({ force: true });
+}
+
+/** Clicks an action's button, fills in its input if given, and confirms. */
 async function confirmAction(action: string, reason?: string): Promise<void> {
   await page.getByTestId(`action-${action}`).first().click();
   if (reason !== undefined) await page.locator('#action-input').fill(reason);
@@ -41,8 +47,11 @@ async function confirmAction(action: string, reason?: string): Promise<void> {
 }
 
 describe('the admin panel in Chromium, logged in', () => {
-  it('enables maintenance on a site with a reason and disables it again, the badge and the notices following', async () => {
+  let shop: { zoneId: string; siteId: string };
+
+  beforeAll(async () => {
     const { zone, site } = await givenSite(suite.ctx, suite.fake, 'shop.example.com', { siteName: 'Shop' });
+    shop = { zoneId: zone.id, siteId: site.id };
     await givenSite(suite.ctx, suite.fake, 'blog.example.com', { siteName: 'Blog', subdomains: 'www' });
     const docs = await givenSite(suite.ctx, suite.fake, 'docs.example.com', { siteName: 'Documentation', plan: 'pro', subdomains: 'www,v2' });
     const status = await givenSite(suite.ctx, suite.fake, 'status.example.org', { siteName: 'Status page' });
@@ -51,37 +60,70 @@ describe('the admin panel in Chromium, logged in', () => {
     await suite.ctx.siteSettings.update(status.site, { active: false }, 'cli:ops');
     // As a failed rollback would leave it (see the maintenance service's tests for how it happens).
     await suite.db.dataSource.query(`UPDATE cloudflare_sites SET maintenance_state = 'needs_reconcile' WHERE domain = 'api.example.net'`);
+  });
 
+  it('enables maintenance on a site with a reason and disables it again, badge, notices and activity following', async () => {
     await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
-    await expect(badge('shop.example.com').textContent()).resolves.toBe('off');
-    await expect(badge('docs.example.com').textContent()).resolves.toBe('in maintenance');
-    await expect(badge('status.example.org').textContent()).resolves.toBe('inactive');
-    await expect(badge('api.example.net').textContent()).resolves.toBe('needs reconcile');
+    await badgeShows('shop.example.com', 'off');
+    await badgeShows('docs.example.com', 'in maintenance');
+    await badgeShows('status.example.org', 'inactive');
+    await badgeShows('api.example.net', 'needs reconcile');
 
     await page.getByRole('row', { name: /shop\.example\.com/ }).getByTestId('property-list-domain').click();
     await confirmAction('enableMaintenance', 'payment provider migration');
     await page.getByTestId('notice-wrapper').getByText('shop.example.com is in maintenance.').waitFor();
     await page.getByTestId('maintenance-badge').getByText('in maintenance').waitFor();
-    const rules = suite.fake.pageRules(zone.id);
-    expect(rules).toEqual([expect.objectContaining({ status: 'active', targets: [expect.objectContaining({ constraint: expect.objectContaining({ value: '*shop.example.com/*' }) })] })]);
-    expect((await suite.ctx.logs.recent({ siteId: site.id }))[0]).toMatchObject({ actor: `admin:${ADMIN_USER.email}`, reason: 'payment provider migration' });
+    expect(suite.fake.pageRules(shop.zoneId)).toEqual([
+      expect.objectContaining({ status: 'active', targets: [expect.objectContaining({ constraint: expect.objectContaining({ value: '*shop.example.com/*' }) })] }),
+    ]);
+    expect((await suite.ctx.logs.recent({ siteId: shop.siteId }))[0]).toMatchObject({ actor: `admin:${ADMIN_USER.email}`, reason: 'payment provider migration' });
 
     await confirmAction('disableMaintenance');
     await page.getByTestId('notice-wrapper').getByText('shop.example.com is out of maintenance.').waitFor();
     await page.getByTestId('maintenance-badge').getByText('off').waitFor();
-    expect(suite.fake.pageRules(zone.id)).toEqual([]);
+    expect(suite.fake.pageRules(shop.zoneId)).toEqual([]);
     const activity = page.getByTestId('site-activity');
     await activity.getByText('payment provider migration').waitFor();
     expect(await activity.getByText(`admin:${ADMIN_USER.email}`).count()).toBe(2);
 
-    await page.goto(`${suite.server.url}/admin`);
-    await page.getByTestId('dashboard-in-maintenance').getByText('docs.example.com').waitFor();
-    expect(await page.getByTestId('per-day-chart').locator('rect').count()).toBeGreaterThan(0);
-
     await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
-    await expect(badge('shop.example.com').textContent()).resolves.toBe('off');
+    await badgeShows('shop.example.com', 'off');
     await mkdir(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.pathname });
+  });
+
+  it('enables and disables maintenance on a selection of sites, with one notice for all', async () => {
+    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await select('blog.example.com', 'shop.example.com');
+
+    await confirmAction('bulkEnable', 'release 7');
+    await page.getByTestId('notice-wrapper').getByText('Enable maintenance on 2 site(s): 2 done, 0 unchanged, 0 failed.').waitFor();
+    await badgeShows('blog.example.com', 'in maintenance');
+    await badgeShows('shop.example.com', 'in maintenance');
+
+    await select('blog.example.com', 'shop.example.com');
+    await confirmAction('bulkDisable');
+    await page.getByTestId('notice-wrapper').getByText('Disable maintenance on 2 site(s): 2 done, 0 unchanged, 0 failed.').waitFor();
+    await badgeShows('shop.example.com', 'off');
+    expect(suite.fake.pageRules(shop.zoneId)).toEqual([]);
+  });
+
+  it("discovers a new zone's site from the list page", async () => {
+    suite.fake.addZone({ name: 'discovered.example.com' });
+
+    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await page.getByTestId('action-discoverSites').click();
+    await page.getByTestId('action-confirm').click();
+
+    await page.getByTestId('notice-wrapper').getByText(/^1 created, 0 updated, 5 unchanged/).waitFor();
+    await page.getByRole('row', { name: /discovered\.example\.com/ }).waitFor();
+  });
+
+  it('shows the sites in maintenance and a chart of the days on the dashboard', async () => {
+    await page.goto(`${suite.server.url}/admin`);
+
+    await page.getByTestId('dashboard-in-maintenance').getByText('docs.example.com').waitFor();
+    expect(await page.getByTestId('per-day-chart').locator('rect').count()).toBeGreaterThan(0);
   });
 
   it('shows a bad domain or a javascript: URL beside its field and saves nothing', async () => {

@@ -13,20 +13,21 @@ import {
 } from '@adminjs/design-system';
 import { ActionHeader, type ActionProps, ApiClient, useActionResponseHandler } from 'adminjs';
 import React, { useState } from 'react';
-
-/** Set on an action's `custom` option (admin/actions/action-kit.ts). */
-interface ActionFormOptions {
-  description?: string;
-  confirm: string;
-  input?: { name: string; label: string; type: 'textarea' | 'password'; required?: boolean };
-}
+import type { ActionForm as ActionFormOptions } from '../actions/action-kit.js';
 
 const api = new ApiClient();
+const NAMED = 10;
+
+function describeTargets(titles: string[]): string {
+  if (titles.length <= 1) return titles[0] ?? '';
+  const more = titles.length > NAMED ? ` and ${titles.length - NAMED} more` : '';
+  return `${titles.length} selected: ${titles.slice(0, NAMED).join(', ')}${more}`;
+}
 
 /**
- * The confirmation step of every action that changes something, for one record or a selection: it
- * names the sites or keys concerned, asks for the one input the action needs, and POSTs. The server
- * performs nothing on the GET that opened this form.
+ * The confirmation step of every action that changes something, for one record, a selection or the whole
+ * resource: it names the records concerned, asks for the one input the action needs, and POSTs. The
+ * server performs nothing on the GET that opened this form.
  */
 const ActionForm: React.FC<ActionProps> = (props) => {
   const { action, resource, record, records } = props;
@@ -40,10 +41,13 @@ const ActionForm: React.FC<ActionProps> = (props) => {
   const submit = async (): Promise<void> => {
     setRunning(true);
     const data = options.input ? { [options.input.name]: value } : {};
+    const target = { resourceId: resource.id, actionName: action.name, data };
     try {
       const response = records
-        ? await api.bulkAction({ resourceId: resource.id, actionName: action.name, recordIds: records.map((one) => one.id), data })
-        : await api.recordAction({ resourceId: resource.id, actionName: action.name, recordId: record!.id, data });
+        ? await api.bulkAction({ ...target, recordIds: records.map((one) => one.id) })
+        : record
+          ? await api.recordAction({ ...target, recordId: record.id })
+          : await api.resourceAction(target);
       handleResponse(response);
     } finally {
       setRunning(false);
@@ -56,7 +60,7 @@ const ActionForm: React.FC<ActionProps> = (props) => {
         {action.showInDrawer ? <ActionHeader omitActions {...props} /> : null}
         {options.description ? <MessageBox mb="xl" variant="info" message={options.description} /> : null}
         <Text mb="lg" data-testid="action-targets">
-          {targets.length === 1 ? targets[0]!.title : `${targets.length} selected: ${targets.map((one) => one.title).join(', ')}`}
+          {describeTargets(targets.map((one) => one.title))}
         </Text>
         {options.input ? (
           <FormGroup>
