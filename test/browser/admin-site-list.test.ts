@@ -144,6 +144,25 @@ describe('the admin panel in Chromium, logged in', () => {
 
     expect(await suite.dataSnapshot()).toEqual(before);
   });
+
+  it('shows a window ending before it starts beside its end, saves nothing, then plans it once corrected', async () => {
+    const before = await suite.dataSnapshot();
+
+    await page.goto(`${suite.server.url}/admin/resources/ScheduledMaintenance/actions/new`);
+    await page.locator('input[name="title"]').fill('Browser window');
+    await page.locator('textarea[name="sites"]').fill('shop.example.com');
+    await page.locator('input[name="start"]').fill('2031-12-07 02:00');
+    await page.locator('input[name="end"]').fill('2031-12-07 01:00');
+    await page.locator('input[name="timezone"]').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('must be after the start', { exact: false }).first().waitFor();
+    expect(await fieldError('end')).toMatch(/^The end \(Sunday 7 December 2031, 01:00 CET\) must be after the start/);
+    expect(await suite.dataSnapshot()).toEqual(before);
+
+    await page.locator('input[name="end"]').fill('2031-12-07 03:30');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('notice-wrapper').getByText('Planned "Browser window" for 1 sites.').waitFor();
+  });
 });
 
 /** The message AdminJS shows right under a form field's input. */
