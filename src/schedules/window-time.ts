@@ -81,6 +81,11 @@ export function occurrences(recurrence: Cron, from: Date, count: number): Date[]
   return recurrence.nextRuns(count, new Date(from.getTime() - 1));
 }
 
+/** The wall time in the zone, as parseWindowTime reads it back ("2026-12-06 02:00"). */
+export function localTime(instant: Date, timezone: string): string {
+  return DateTime.fromJSDate(instant, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
+}
+
 /** "Sunday 6 December 2026, 03:30 CET": how people in that zone read the instant (as the maintenance page shows it). */
 export function formatInZone(instant: Date, timezone: string): string {
   return DateTime.fromJSDate(instant, { zone: timezone }).setLocale('en-GB').toFormat('cccc d LLLL yyyy, HH:mm ZZZZ');

@@ -96,6 +96,9 @@ describe('scheduled maintenance in the admin', () => {
     expect(suite.fake.pageRules(zone.id)).toEqual([]);
     expect(suite.fake.pageRules(busyZone.id)).toHaveLength(1);
     expect((await windowRow(window.id)).status).toBe('completed');
+    const shown = await suite.client.recordAction(WINDOWS, window.id, 'show');
+    expect(shown.record.params.siteOutcomes).toBe('panel-busy.com: already_on (already in maintenance when the window started)\npanel-now.com: disabled');
+    expect(shown.record.params.occurrences).toBe('2031-12-14T02:00:00.000Z: completed (1 enabled, 1 already on, 0 failed)');
 
     const again = await suite.client.recordAction(WINDOWS, window.id, 'endNow', {});
     expect(again.notice).toEqual({ message: 'Window "Now" is completed; only an active window can be ended.', type: 'error' });

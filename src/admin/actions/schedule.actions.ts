@@ -1,16 +1,11 @@
 import type { ActionContext, ActionRequest, NoticeMessage, RecordActionResponse } from 'adminjs';
-import { DateTime } from 'luxon';
 import { ScheduledMaintenanceService, type WindowChanges, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
 import type { ScheduledMaintenance } from '../../schedules/scheduled-maintenance.entity.js';
 import type { WindowInput } from '../../schedules/window-input.validation.js';
+import { localTime } from '../../schedules/window-time.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
 import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
-
-/** How the form shows a window's times: local wall time in its timezone, as `schedule add` accepts them. */
-export function localTime(instant: Date, timezone: string): string {
-  return DateTime.fromJSDate(instant, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
-}
 
 /** The form's values as the service's input (the same validation as `maintenance schedule add`). */
 function inputOf(request: ActionRequest): WindowInput {

@@ -1,9 +1,9 @@
-import { type ActionResponse, type After, type RecordJSON } from 'adminjs';
+import { type ActionResponse, type After, flat, type RecordJSON } from 'adminjs';
 import { In } from 'typeorm';
 import { ScheduledMaintenanceSite } from '../../schedules/scheduled-maintenance-site.entity.js';
 import { type OccurrenceRecord, ScheduledMaintenance, WINDOW_STATUSES } from '../../schedules/scheduled-maintenance.entity.js';
-import { formatInZone } from '../../schedules/window-time.js';
-import { cancelWindowAction, createWindowAction, editWindowAction, endWindowAction, localTime, startWindowAction } from '../actions/schedule.actions.js';
+import { formatInZone, localTime } from '../../schedules/window-time.js';
+import { cancelWindowAction, createWindowAction, editWindowAction, endWindowAction, startWindowAction } from '../actions/schedule.actions.js';
 import type { AdminServices } from '../admin-services.js';
 import { SearchableResource } from '../searchable-resource.js';
 import { type AdminResource, OFF } from './admin-resource.js';
@@ -28,29 +28,15 @@ const computedParams: After<ActionResponse> = async (response) => {
     params.end = localTime(new Date(params.endsAt), timezone);
     params.localStart = formatInZone(new Date(params.startsAt), timezone);
     params.localEnd = formatInZone(new Date(params.endsAt), timezone);
-    params.occurrences = historyOf(params).join('\n');
+    params.occurrences = ((flat.get(params, 'history') ?? []) as OccurrenceRecord[]).map(occurrenceLine).join('\n');
     params.manualStart = params.autoEnable === false;
     params.manualEnd = params.autoDisable === false;
   }
   return response;
 };
 
-function historyOf(params: Record<string, unknown>): string[] {
-  const entries: OccurrenceRecord[] = [];
-  for (let i = 0; params[`history.${i}.outcome`] !== undefined; i += 1) {
-    entries.push({
-      startsAt: String(params[`history.${i}.startsAt`]),
-      outcome: params[`history.${i}.outcome`] as OccurrenceRecord['outcome'],
-      sites: {
-        enabled: Number(params[`history.${i}.sites.enabled`] ?? 0),
-        alreadyOn: Number(params[`history.${i}.sites.alreadyOn`] ?? 0),
-        failed: Number(params[`history.${i}.sites.failed`] ?? 0),
-      },
-    } as OccurrenceRecord);
-  }
-  return entries.map(
-    (entry) => `${entry.startsAt}: ${entry.outcome} (${entry.sites.enabled} enabled, ${entry.sites.alreadyOn} already on, ${entry.sites.failed} failed)`,
-  );
+function occurrenceLine(entry: OccurrenceRecord): string {
+  return `${entry.startsAt}: ${entry.outcome} (${entry.sites.enabled} enabled, ${entry.sites.alreadyOn} already on, ${entry.sites.failed} failed)`;
 }
 
 /** Maintenance windows: planned, changed and run with the same service (and validation) as `maintenance schedule`. */
