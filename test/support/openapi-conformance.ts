@@ -1,6 +1,7 @@
 /**
  * Checks requests and responses against Cloudflare's published OpenAPI 3.0 document
- * (`/work/shared/cloudflare/openapi-subset.json`), using ajv on a JSON Schema translation of it.
+ * (a copy in `test/support/cloudflare-openapi/`, BSD-3-Clause, see its LICENSE), using ajv on a JSON
+ * Schema translation of it.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ export interface ResponseUnderTest {
   contentType?: string;
 }
 
-const SPEC_PATH = fileURLToPath(new URL('../../../shared/cloudflare/openapi-subset.json', import.meta.url));
+const SPEC_PATH = fileURLToPath(new URL('./cloudflare-openapi/openapi-subset.json', import.meta.url));
 const BASE_PATH = '/client/v4';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
