@@ -23,7 +23,7 @@ function isRejection(error: unknown): error is CloudflareApiError {
 }
 
 function soleId(accounts: { id: string }[]): string | null {
-  return accounts.length === 1 ? accounts[0]!.id : null;
+  return accounts.length === 1 ? accounts[0].id : null;
 }
 
 /** Asks Cloudflare whether a token works and what it can see; a refusal is an answer, not an exception. */
