@@ -49,8 +49,8 @@ describe('webhook notifications of a window', () => {
     expect(events(receiver).map((event) => event.type)).toEqual(['window.starting_soon', 'window.started', 'window.ended']);
     const [, started, ended] = events(receiver);
     expect(started).toMatchObject({ window: { id: window.id, title: 'Notified' }, sites: { total: 1, enabled: 1, failed: 0 } });
-    expect(started!.text).toContain('Notified');
-    expect(ended!.summary).toMatch(/ended: 1 sites taken out of maintenance/);
+    expect(started.text).toContain('Notified');
+    expect(ended.summary).toMatch(/ended: 1 sites taken out of maintenance/);
     expect(suite.fake.pageRules(zone.id)).toEqual([]);
   });
 

@@ -166,7 +166,7 @@ function validators(doc: Json, mode: Mode, coerceTypes: false | 'array'): Valida
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes });
   addFormats(ajv);
   for (const [name, schema] of Object.entries<Json>(doc.components?.schemas ?? {})) {
-    ajv.addSchema(toJsonSchema(doc, schema, mode) as AnySchema, schemaUri(mode, name));
+    ajv.addSchema(toJsonSchema(doc, schema, mode), schemaUri(mode, name));
   }
   return { ajv, mode, doc, cache: new WeakMap() };
 }
@@ -232,7 +232,7 @@ function refUri(ref: string, mode: Mode): string {
 function resolve(doc: Json, node: Json): Json {
   let current = node;
   for (let hops = 0; typeof current?.$ref === 'string' && hops < 20; hops += 1) {
-    const pointer = (current.$ref as string).replace(/^#\//, '').split('/');
+    const pointer = (current.$ref).replace(/^#\//, '').split('/');
     current = pointer.reduce<Json>((acc, part) => acc?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   }
   return current ?? {};
