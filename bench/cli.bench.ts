@@ -71,9 +71,9 @@ async function timeCommands(database: string, env: Record<string, string>): Prom
 
 function row(database: string, command: string, samples: number[]): string[] {
   const sorted = [...samples].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  const floor = rows[0] ? Number.parseFloat(rows[0][2]!) : median / 1000;
-  return [database, command, secondsOf(median), secondsOf(sorted[0]!), secondsOf(sorted.at(-1)!), `${(median / 1000 / floor).toFixed(1)} ×`];
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const floor = rows[0] ? Number.parseFloat(rows[0][2]) : median / 1000;
+  return [database, command, secondsOf(median), secondsOf(sorted[0]), secondsOf(sorted.at(-1)!), `${(median / 1000 / floor).toFixed(1)} ×`];
 }
 
 function secondsOf(ms: number): string {
