@@ -25,7 +25,8 @@ export interface ResponseUnderTest {
   contentType?: string;
 }
 
-const SPEC_PATH = fileURLToPath(new URL('../../../shared/cloudflare/openapi-subset.json', import.meta.url));
+// Beside the repository by default; CLOUDFLARE_OPENAPI_SUBSET points elsewhere (a worktree deeper down).
+const SPEC_PATH = process.env.CLOUDFLARE_OPENAPI_SUBSET ?? fileURLToPath(new URL('../../../shared/cloudflare/openapi-subset.json', import.meta.url));
 const BASE_PATH = '/client/v4';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
