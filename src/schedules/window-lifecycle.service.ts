@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { WebhookNotifier } from '../notifications/webhook.notifier.js';
 import type { WindowEventType } from '../notifications/window-event.js';
 import { type ProcessReport, type WindowRun, runOf } from './process-report.js';
+import type { ScheduledMaintenanceSite } from './scheduled-maintenance-site.entity.js';
 import type { OccurrenceRecord, ScheduledMaintenance, WindowStatus } from './scheduled-maintenance.entity.js';
 import { windowEvent } from './window-events.js';
 import { type SitesOutcome, WindowExecutionService } from './window-execution.service.js';
@@ -12,6 +13,8 @@ import { WindowStore } from './window-store.js';
 import { nextOccurrence, parseRecurrence } from './window-time.js';
 
 const HISTORY_KEPT = 20;
+/** How often window.end_failing is repeated while a window's sites still fail to come out. */
+export const END_FAILING_NOTICE_INTERVAL_MS = 60 * 60_000;
 
 /**
  * Moves windows through their lifecycle: claims a start or an end (WindowStore.claim), has the sites
@@ -76,11 +79,18 @@ export class WindowLifecycleService {
     return this.releaseOnError(window, 'active', async () => {
       const sites = window.autoDisable ? await this.execution.disableSites(window, now) : undefined;
       const run = runOf(window, sites);
-      const stillIn = await this.store.entries.countBy({ windowId: id, execution: In(['enabled', 'disable_failed']) });
-      if (window.autoDisable && stillIn > 0) {
-        // Some sites could not be taken out: the window stays active and the next passes retry them.
-        await this.store.release(id, { status: 'active', lastError: failuresText(sites) });
-        if (!window.lastError) this.notify('window.failed', window, now, sites);
+      const stillIn = await this.store.entries.find({ where: { windowId: id, execution: In(['enabled', 'disable_failed']) }, relations: { site: true } });
+      if (window.autoDisable && stillIn.length > 0) {
+        // Some sites could not be taken out: the window stays active and the next passes retry them,
+        // telling the webhook at the first failure and then every END_FAILING_NOTICE_INTERVAL_MS.
+        const tell = !window.endFailingNotifiedAt || now.getTime() - window.endFailingNotifiedAt.getTime() >= END_FAILING_NOTICE_INTERVAL_MS;
+        await this.store.release(id, {
+          status: 'active',
+          lastError: failuresText(sites) ?? window.lastError,
+          endFailingSince: window.endFailingSince ?? now,
+          ...(tell ? { endFailingNotifiedAt: now } : {}),
+        });
+        if (tell) this.notify('window.end_failing', window, now, stillInOutcome(stillIn));
         report?.failed.push({ ...run, phase: 'end' });
         return run;
       }
@@ -118,13 +128,20 @@ export class WindowLifecycleService {
     const next = window.recurrence && outcome !== 'cancelled' ? this.nextOf(window, now) : null;
     await this.dataSource.transaction(async (manager) => {
       if (next) {
-        await this.store.release(window.id, { status: 'scheduled', ...next, actualStart: null, actualEnd: null, history, lastError }, manager);
+        await this.store.release(window.id, { status: 'scheduled', ...next, actualStart: null, actualEnd: null, history, lastError, ...endFailingCleared }, manager);
         await this.store.resetEntries(window.id, manager);
         return;
       }
       await this.store.release(
         window.id,
-        { status: outcome, history, lastError, actualStart: outcome === 'missed' ? null : window.actualStart, actualEnd: outcome === 'missed' ? null : now },
+        {
+          status: outcome,
+          history,
+          lastError,
+          actualStart: outcome === 'missed' ? null : window.actualStart,
+          actualEnd: outcome === 'missed' ? null : now,
+          ...endFailingCleared,
+        },
         manager,
       );
     });
@@ -236,6 +253,14 @@ function occurrence(
     ...(note ? { note } : {}),
   };
 }
+
+/** The sites still in maintenance after a failed end, each with its last error (a pass may retry only some). */
+function stillInOutcome(entries: ScheduledMaintenanceSite[]): SitesOutcome {
+  const failures = entries.map((entry) => ({ domain: entry.site.domain, error: entry.detail ?? 'not taken out yet' }));
+  return { total: entries.length, enabled: 0, alreadyOn: 0, failed: entries.length, disabled: 0, kept: 0, failures };
+}
+
+const endFailingCleared = { endFailingSince: null, endFailingNotifiedAt: null };
 
 function failuresText(sites: SitesOutcome | undefined): string | null {
   if (!sites?.failures.length) return null;
