@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { shutdownGate } from '../common/shutdown-gate.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { WebhookNotifier } from '../notifications/webhook.notifier.js';
@@ -55,7 +56,8 @@ export class WindowLifecycleService {
       }
       const sites = window.autoEnable ? await this.execution.enableSites(window, now, 'pending') : undefined;
       const run = { ...runOf(window, sites), lateByMs: window.actualStart!.getTime() - window.startsAt.getTime() };
-      if (sites && sites.total > 0 && sites.failed === sites.total) {
+      // Sites refused because this server is shutting down are retried after it: that is no failed window.
+      if (sites && sites.total > 0 && sites.failed === sites.total && !shutdownGate.closing) {
         await this.finishOccurrence(window, 'failed', now, sites);
         this.notify('window.failed', window, now, sites);
         options.report?.failed.push({ ...run, phase: 'start' });
@@ -83,11 +85,13 @@ export class WindowLifecycleService {
       if (window.autoDisable && stillIn.length > 0) {
         // Some sites could not be taken out: the window stays active and the next passes retry them,
         // telling the webhook at the first failure and then every END_FAILING_NOTICE_INTERVAL_MS.
-        const tell = !window.endFailingNotifiedAt || now.getTime() - window.endFailingNotifiedAt.getTime() >= END_FAILING_NOTICE_INTERVAL_MS;
+        const tell =
+          !shutdownGate.closing &&
+          (!window.endFailingNotifiedAt || now.getTime() - window.endFailingNotifiedAt.getTime() >= END_FAILING_NOTICE_INTERVAL_MS);
         await this.store.release(id, {
           status: 'active',
           lastError: failuresText(sites) ?? window.lastError,
-          endFailingSince: window.endFailingSince ?? now,
+          endFailingSince: window.endFailingSince ?? (shutdownGate.closing ? null : now),
           ...(tell ? { endFailingNotifiedAt: now } : {}),
         });
         if (tell) this.notify('window.end_failing', window, now, stillInOutcome(stillIn));
