@@ -220,6 +220,38 @@ async function runCase(call: Call, fault: (typeof FAULTS)[number]): Promise<Cell
   return { outcome: `failed at "${step}" → ${state}${repaired.outcome === 'repaired' ? ' (reconciled)' : ''}${mark}`, problems };
 }
 
+/** The zone listing of `sync-cloudflare`, one page of which fails; run alone, since every zone list shares the path. */
+const ZONE_LIST_CALLS = [
+  { name: 'GET zones page 1', skip: 0, step: /list zones \(page 1\)/ },
+  { name: 'GET zones page 2', skip: 1, step: /list zones \(page 2\)/ },
+];
+
+async function runZoneListCase(call: (typeof ZONE_LIST_CALLS)[number], fault: (typeof FAULTS)[number]): Promise<CellResult> {
+  const where = `sync-cloudflare · ${call.name} × ${fault.name}`;
+  const problems: string[] = [];
+  const check = (holds: boolean, what: string) => holds || problems.push(`${where}: ${what}`);
+  const sites = db.dataSource.getRepository(CloudflareSite);
+  const inactiveBefore = await sites.countBy({ isActive: false });
+  const logs = db.dataSource.getRepository(MaintenanceLog);
+  const rowsBefore = await logs.countBy({ domain: '*' });
+  const injected = fake.injectFault({ method: 'GET', path: '/zones', skip: call.skip, ...fault.rule });
+
+  const report = await ctx.siteSync.syncCloudflare({ actor });
+
+  check(injected.spent(), 'the fault never fired');
+  const [key] = report.keys;
+  const rows = await logs.find({ where: { domain: '*' }, order: { createdAt: 'ASC' } });
+  check(rows.length - rowsBefore === 1, `${rows.length - rowsBefore} audit row(s) for the key's run, expected 1`);
+  const row = rows.at(-1)!;
+  check(row.outcome === (key!.error ? 'failed' : 'success'), `audit row ${row.outcome} for a run that ${key!.error ? 'failed' : 'succeeded'}`);
+  if (key!.error) check(call.step.test(key!.error) && call.step.test(row.errorMessage ?? ''), `the failure does not name its step: ${key!.error}`);
+  // An unfinished listing must not be taken for vanished zones.
+  check((await sites.countBy({ isActive: false })) === inactiveBefore, 'sites were marked inactive');
+  check(report.created === 0 && report.updated === 0, `${report.created} created, ${report.updated} updated`);
+  const outcome = key!.error ? `failed at "${call.step.source.replace(/\\/g, '')}", nothing marked missing` : `ok, ${key!.zones} zones`;
+  return { outcome: `${outcome}${problems.length ? ' ✗' : ''}`, problems };
+}
+
 beforeAll(async () => {
   fake = await FakeCloudflare.start();
   db = await createTestDatabase();
@@ -256,15 +288,27 @@ describe('fault matrix: every Cloudflare call of enable, disable, sync and recon
         ),
       ),
     );
+    for (const call of ZONE_LIST_CALLS) {
+      for (const fault of FAULTS) {
+        const cell = await runZoneListCase(call, fault);
+        outcomes.set(`sync-cloudflare · ${call.name}|${fault.name}`, cell.outcome);
+        problems.push(...cell.problems);
+      }
+    }
+
+    // Last, every site at once: nothing any cell left behind is still out of line with its zone.
+    const everySite = await db.dataSource.getRepository(CloudflareSite).find();
+    const final = await ctx.reconcile.reconcileMany(everySite, { actor });
+    expect(final.filter((result) => result.outcome !== 'in_sync').map((result) => `${result.domain}: ${result.message}`)).toEqual([]);
+    expect(await db.dataSource.getRepository(MaintenanceLog).countBy({ outcome: 'pending' })).toBe(0);
     expect(fake.violations()).toEqual([]);
 
     const header = `| call | ${FAULTS.map((fault) => fault.name).join(' | ')} |`;
     const rule = `|---|${FAULTS.map(() => '---').join('|')}|`;
-    const rows = CALLS.map(
-      (call) => `| ${call.operation} · ${call.name} | ${FAULTS.map((fault) => outcomes.get(`${call.operation} · ${call.name}|${fault.name}`)).join(' | ')} |`,
-    );
-    console.log(['Fault matrix (call × fault → outcome, then the state after reconcile):', '', header, rule, ...rows].join('\n'));
-    expect(outcomes.size).toBe(CALLS.length * FAULTS.length);
+    const names = [...CALLS.map((call) => `${call.operation} · ${call.name}`), ...ZONE_LIST_CALLS.map((call) => `sync-cloudflare · ${call.name}`)];
+    const rows = names.map((name) => `| ${name} | ${FAULTS.map((fault) => outcomes.get(`${name}|${fault.name}`)).join(' | ')} |`);
+    console.log(['Fault matrix: each fault one-shot on the named request; the outcome of the operation → the state of the site after the reconcile that follows:', '', header, rule, ...rows].join('\n'));
+    expect(outcomes.size).toBe(names.length * FAULTS.length);
     expect(problems).toEqual([]);
   });
 });
