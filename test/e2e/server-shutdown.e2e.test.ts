@@ -4,6 +4,7 @@ import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
 import { ScheduledMaintenance } from '../../src/schedules/scheduled-maintenance.entity.js';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 import { AdminClient } from '../support/admin-client.js';
+import { runCli } from '../support/run-cli.js';
 import { type RunningServer, startServer } from '../support/run-server.js';
 import { givenSite } from '../support/scenario.js';
 import { serviceSuite } from '../support/service-suite.js';
@@ -30,12 +31,12 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
 });
 
-function serverEnv() {
-  return { ...suite.env, BULK_CONCURRENCY: '2', SCHEDULER_INTERVAL_SECONDS: '1', SHUTDOWN_DRAIN_SECONDS: String(DRAIN_SECONDS) };
+function serverEnv(drainSeconds = DRAIN_SECONDS) {
+  return { ...suite.env, BULK_CONCURRENCY: '2', SCHEDULER_INTERVAL_SECONDS: '1', SHUTDOWN_DRAIN_SECONDS: String(drainSeconds) };
 }
 
-async function start(): Promise<RunningServer> {
-  const server = await startServer(serverEnv());
+async function start(drainSeconds?: number): Promise<RunningServer> {
+  const server = await startServer(serverEnv(drainSeconds));
   servers.push(server);
   return server;
 }
@@ -141,5 +142,32 @@ describe('SIGTERM to the server in the middle of an operation', () => {
     expect(await logRepo().countBy({ outcome: 'pending' })).toBe(0);
     const windowNow = await suite.db.dataSource.getRepository(ScheduledMaintenance).findOneByOrFail({ id: window.id });
     expect(windowNow.status).toBe('active');
+  });
+
+  it('stops at the drain bound when a transition takes longer, and reconcile then finishes what it left', async () => {
+    const sites = await givenSites('slow-drain', 1);
+    const server = await start(1);
+    suite.fake.setLatency(4000);
+    const window = await suite.ctx.schedules.create({ title: 'Slow', sites: [sites[0]!.domain], start: new Date(Date.now() + 1000), durationMinutes: 30 }, 'test');
+    await until('the transition in flight', async () => (await states(sites)).get(sites[0]!.domain) === 'enabling');
+
+    const started = Date.now();
+    expect(await server.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+    const stopMs = Date.now() - started;
+
+    // One second of drain, then the application closes (a Cloudflare request may still be on its way).
+    expect(stopMs).toBeLessThan(1000 + 5000);
+    expect(server.output()).toMatch(/Stopping with work unfinished after 1 s \(SHUTDOWN_DRAIN_SECONDS\): slow-drain0\.com, window "Slow" still held/);
+    expect((await states(sites)).get(sites[0]!.domain)).toBe('enabling');
+    console.log(`drain bound of 1 s with a 4 s Cloudflare latency: the server stopped after ${stopMs} ms`);
+
+    suite.fake.setLatency(0);
+    await start();
+    await until('the window to take the site over and enable it', async () => (await states(sites)).get(sites[0]!.domain) === 'on');
+    const reconciled = await runCli(['reconcile', sites[0]!.domain, '--json'], { env: suite.env });
+    expect(reconciled.code).toBe(0);
+    expect(await logRepo().countBy({ siteId: sites[0]!.id, outcome: 'pending' })).toBe(0);
+    expect((await states(sites)).get(sites[0]!.domain)).toBe('on');
+    expect((await suite.db.dataSource.getRepository(ScheduledMaintenance).findOneByOrFail({ id: window.id })).status).toBe('active');
   });
 });
