@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import { currentProcessOwner } from '../common/process-owner.js';
+import { shutdownGate } from '../common/shutdown-gate.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from '../sites/cloudflare-site.entity.js';
 import type { SiteRuleSettings } from './maintenance-targets.js';
 
@@ -48,6 +49,7 @@ export class SiteStateStore {
     subject: LogSubject,
     abandonedBy: string | null = null,
   ): Promise<{ site: CloudflareSite; log: MaintenanceLog } | null> {
+    shutdownGate.admit(subject.domain);
     return this.dataSource.transaction(async (manager) => {
       const [rows] = await manager.query(
         `UPDATE cloudflare_sites

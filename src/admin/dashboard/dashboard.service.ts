@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LogsService } from '../../logs/logs.service.js';
 import type { DashboardSummary } from './dashboard-summary.js';
+import { failingWindows } from './failing-windows.query.js';
 
 const SHOWN = 8;
 const CHART_DAYS = 14;
@@ -16,10 +17,11 @@ export class DashboardService {
   ) {}
 
   async summary(): Promise<DashboardSummary> {
-    const [sites, inMaintenance, upcomingWindows, failures, stats, perDay] = await Promise.all([
+    const [sites, inMaintenance, upcomingWindows, endFailing, failures, stats, perDay] = await Promise.all([
       this.siteCounts(),
       this.sitesInMaintenance(),
       this.upcomingWindows(),
+      failingWindows(this.dataSource),
       this.logs.failuresSince(new Date(Date.now() - DAY_MS), SHOWN),
       this.logs.getStats({ days: 30 }),
       this.logs.dailyCounts({ days: CHART_DAYS }),
@@ -29,6 +31,7 @@ export class DashboardService {
       sites,
       inMaintenance,
       upcomingWindows,
+      failingWindows: endFailing,
       failures: {
         count: failures.count,
         latest: failures.latest.map((log) => ({
