@@ -59,16 +59,16 @@ describe('login throttle', () => {
     await failUntilTheWaitIsLong(address, [url]);
 
     const first = await burst(address, [url], 100);
-    expect(first.ms).toBeLessThan(4000);
     expect(checked(first.outcomes)).toBe(1);
+    expect(first.ms).toBeLessThan(4000);
     expect(first.outcomes.filter((outcome) => outcome.startsWith('refused'))).toHaveLength(99);
     expect(first.outcomes).toContain('refused: Too many failed logins from your address: try again in 4 s.');
 
     // After that wait, again one attempt of a burst is checked, and the next wait is 8 s.
     await sleep(4100);
     const second = await burst(address, [url], 50);
-    expect(second.ms).toBeLessThan(8000);
     expect(checked(second.outcomes)).toBe(1);
+    expect(second.ms).toBeLessThan(8000);
     expect(second.outcomes).toContain('refused: Too many failed logins from your address: try again in 8 s.');
   }, SLOW_TEST_MS);
 
@@ -80,8 +80,8 @@ describe('login throttle', () => {
     await failUntilTheWaitIsLong(address, urls);
 
     const attempts = await burst(address, urls, 60);
-    expect(attempts.ms).toBeLessThan(4000);
     expect(checked(attempts.outcomes)).toBe(1);
+    expect(attempts.ms).toBeLessThan(4000);
     expect(await attempt(other.url, address, ADMIN_USER.password)).toMatch(/^refused: Too many failed logins from your address: try again in [1-4] s\.$/);
 
     // A success on one process forgets the address on both.
@@ -108,8 +108,12 @@ describe('trusted proxies', () => {
   }, SLOW_TEST_MS);
 
   it('refuses a malformed TRUSTED_PROXIES at start-up, naming it and what is accepted', async () => {
-    await expect(startServer({ ...suite.env, TRUSTED_PROXIES: 'loopback, 10.0.0.0/33' })).rejects.toThrow(
-      'Could not start: Invalid configuration in the environment:\n  TRUSTED_PROXIES: "10.0.0.0/33" is not an IP address, a CIDR range (e.g. 10.0.0.0/8) or one of loopback, linklocal, uniquelocal (or the whole value none)',
+    const outcome = await startServer({ ...suite.env, TRUSTED_PROXIES: 'loopback, 10.0.0.0/33' }).then(
+      (server) => others.push(server) && 'started',
+      (error: Error) => error.message,
+    );
+    expect(outcome).toMatch(
+      /Could not start: Invalid configuration in the environment:\n {2}TRUSTED_PROXIES: "10\.0\.0\.0\/33" is not an IP address, a CIDR range \(e\.g\. 10\.0\.0\.0\/8\) or one of loopback, linklocal, uniquelocal \(or the whole value none\)\n/,
     );
   }, SLOW_TEST_MS);
 });
