@@ -1,5 +1,5 @@
-import { adminBodyParser } from './admin-body-parser.js';
 import type { RequestHandler } from 'express';
+import { adminBodyParser } from './admin-body-parser.js';
 
 /** Far above any form of the panel; AdminJS's body parser would otherwise buffer any size, before the login check. */
 const MAX_BODY_BYTES = 1024 * 1024;
