@@ -14,7 +14,7 @@ export function apiRouteGuard(admin: AdminJS): RequestHandler {
   return (req, _res, next) => {
     const match = (req.session as { adminUser?: unknown } | undefined)?.adminUser ? API_ROUTE.exec(req.path) : null;
     if (!match) return next();
-    const [, resourceId, kind, first, second] = match.map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+    const [, resourceId, kind, first, second] = match.map(decoded);
     const resource = admin.resources.find((candidate) => candidate.decorate().id() === resourceId);
     if (!resource) throw new AdminRequestError(404, `The panel has no resource "${resourceId}".`);
     const actionName = kind === 'records' ? second : kind === 'search' ? undefined : first;
@@ -23,4 +23,12 @@ export function apiRouteGuard(admin: AdminJS): RequestHandler {
     if (actionName === 'new' && req.method === 'GET') throw new AdminRequestError(400, 'A record is created with a POST of its form.');
     next();
   };
+}
+
+function decoded(part: string | undefined): string | undefined {
+  try {
+    return part === undefined ? undefined : decodeURIComponent(part);
+  } catch {
+    throw new AdminRequestError(400, 'The address holds a malformed %-escape.');
+  }
 }

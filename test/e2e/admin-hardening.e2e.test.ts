@@ -56,6 +56,7 @@ describe('malformed admin API input', () => {
       `${api}/CloudflareApiKey/actions/new`,
       `${api}/NoSuchResource/actions/list`,
       `${api}/CloudflareSite/records/${site.id}/noSuchAction`,
+      `${api}/Cloudflare%E0%A4%A/actions/list`,
     ]) {
       const { status, text } = await suite.client.request(path);
       answers.push({ path, status, message: JSON.parse(text).message });
@@ -76,6 +77,7 @@ describe('malformed admin API input', () => {
       { status: 400, message: 'A record is created with a POST of its form.' },
       { status: 404, message: 'The panel has no resource "NoSuchResource".' },
       { status: 404, message: 'CloudflareSite has no action "noSuchAction".' },
+      { status: 400, message: 'The address holds a malformed %-escape.' },
     ]);
     expect(login.status).toBe(400);
     expect(loginError(login.text)).toBe('The e-mail address and the password must be sent as text.');
