@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminModule } from './admin/admin.module.js';
 import { AppModule } from './app.module.js';
-import { behindTlsProxy } from './config/behind-tls-proxy.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveSessionSecret } from './config/session-secret.js';
 import { shutDownGracefully } from './shutdown/graceful-shutdown.js';
@@ -23,9 +22,10 @@ async function bootstrap(): Promise<void> {
         .finally(() => process.kill(process.pid, signal));
     });
   }
-  // The proxy's X-Forwarded-Proto tells express-session that the request was secure, without which it would
-  // not set the (Secure) admin session cookie at all.
-  if (behindTlsProxy(config)) app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  // Only from these addresses are X-Forwarded-For (the login throttle's address) and X-Forwarded-Proto (without
+  // which express-session sets no Secure cookie behind a TLS proxy) believed.
+  app.set('trust proxy', config.TRUSTED_PROXIES);
   AdminModule.mount(app);
   await app.listen(config.PORT);
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded database in ${config.DATA_DIR}`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { ValidationError } from '../common/errors.js';
+import { DataSource, type Repository } from 'typeorm';
+import { NotFoundError, ValidationError } from '../common/errors.js';
 import { parseEmail, parsePassword } from './admin-user-input.validation.js';
 import { AdminUser } from './admin-user.entity.js';
 import { hashPassword, needsRehash, verifyPassword } from './password-hash.js';
@@ -14,6 +14,8 @@ export interface AdminUserView {
 }
 
 const UNIQUE_VIOLATION = '23505';
+/** The admin panel's sessions (express-session rows, created by a migration); a logged-in one holds `adminUser`. */
+const END_SESSIONS_OF_USER = `DELETE FROM admin_sessions WHERE sess -> 'adminUser' ->> 'id' = $1`;
 
 @Injectable()
 export class AdminUsersService {
@@ -57,6 +59,31 @@ export class AdminUsersService {
     const rehash = needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(password) } : {};
     await this.repository.update({ id: user.id }, { lastLoginAt: new Date(), ...rehash });
     return view({ ...user, lastLoginAt: new Date() });
+  }
+
+  /** Removes the user and ends its sessions, in one transaction. */
+  async remove(rawEmail: string): Promise<{ email: string; sessionsEnded: number }> {
+    const email = parseEmail(rawEmail);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.existing(manager.getRepository(AdminUser), email);
+      const [, sessionsEnded] = (await manager.query(END_SESSIONS_OF_USER, [user.id])) as [unknown, number];
+      await manager.getRepository(AdminUser).delete({ id: user.id });
+      return { email, sessionsEnded };
+    });
+  }
+
+  /** Ends every session of the user, who must log in again. */
+  async revokeSessions(rawEmail: string): Promise<{ email: string; sessionsEnded: number }> {
+    const email = parseEmail(rawEmail);
+    const user = await this.existing(this.repository, email);
+    const [, sessionsEnded] = (await this.dataSource.query(END_SESSIONS_OF_USER, [user.id])) as [unknown, number];
+    return { email, sessionsEnded };
+  }
+
+  private async existing(repository: Repository<AdminUser>, email: string): Promise<AdminUser> {
+    const user = await repository.findOneBy({ email });
+    if (!user) throw new NotFoundError(`There is no admin user ${email}; \`maintenance admin list-users\` lists them.`);
+    return user;
   }
 
   count(): Promise<number> {

@@ -2,6 +2,7 @@ import { Database, Resource } from '@adminjs/typeorm';
 import AdminJSExpress from '@adminjs/express';
 import AdminJS, { type AdminJSOptions, type LocaleTranslations } from 'adminjs';
 import express, { type Router } from 'express';
+import session from 'express-session';
 import type { Pool } from 'pg';
 import { BaseEntity, type DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
@@ -10,6 +11,7 @@ import { AdminUsersService } from '../admin-users/admin-users.service.js';
 import { behindTlsProxy } from '../config/behind-tls-proxy.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { adminAuthenticator } from './admin-authenticator.js';
+import { apiRouteGuard } from './api-route-guard.js';
 import type { AdminServices } from './admin-services.js';
 import { adminSessionStore, SESSION_COOKIE } from './admin-session.js';
 import { bundleComponents } from './component-bundle.js';
@@ -17,6 +19,8 @@ import { Components, componentLoader } from './components/components.js';
 import { DashboardService } from './dashboard/dashboard.service.js';
 import { httpGuards } from './http-guards.js';
 import { LoginThrottle } from './login-throttle.js';
+import { logoutRoutes } from './logout-routes.js';
+import { adminErrorHandler } from './request-errors.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { apiKeysResource } from './resources/api-keys.resource.js';
 import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
@@ -65,17 +69,18 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     secret: sessionSecret,
     secure: behindTlsProxy(config),
   });
-  const authenticate = adminAuthenticator(services.get(AdminUsersService), new LoginThrottle());
+  const authenticate = adminAuthenticator(services.get(AdminUsersService), new LoginThrottle(dataSource));
+  // Our body parser (in httpGuards) has already read every body, so AdminJS's express-formidable never runs.
   const panel = AdminJSExpress.buildAuthenticatedRouter(
     admin,
     { authenticate, cookieName: SESSION_COOKIE, cookiePassword: sessionSecret },
     null,
     sessions.options,
-    // No form of the panel uploads files, and express-formidable would leave them in the temp folder.
-    { maxFileSize: 1 },
   );
   const router = express.Router();
-  router.use(...httpGuards(config.PUBLIC_URL), panel);
+  // The session is opened here, ahead of AdminJS (whose own session middleware then finds it open), so that
+  // logout and the API guard can see who is logged in.
+  router.use(...httpGuards(config.PUBLIC_URL), session(sessions.options), logoutRoutes(), apiRouteGuard(admin), panel, adminErrorHandler);
   return { router, close: () => sessions.close() };
 }
 

@@ -2,6 +2,7 @@ import { Resource } from '@adminjs/typeorm';
 import { BaseRecord, type BaseResource, type Filter, type FilterElement } from 'adminjs';
 import { type BaseEntity, Between, Equal, type FindOptionsWhere, ILike, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { AdminRequestError } from './request-errors.js';
 
 export interface SearchOptions {
   /** A virtual filter (declare it in the resource's properties) matching any of `columns`, case-insensitively. */
@@ -18,6 +19,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The TypeORM adapter with filters fit for operators: exact matches where a substring would mislead
  * ("on" would also find "needs_reconcile"), case-insensitive substrings elsewhere, one search box over
  * several columns, and equality on uuid columns without the adapter's cast (which defeats the index).
+ * A malformed page, sort or date (from a hand-made URL) is refused with 400 before it reaches PostgreSQL.
  */
 export class SearchableResource extends Resource {
   constructor(
@@ -33,9 +35,11 @@ export class SearchableResource extends Resource {
   }
 
   override async find(filter: Filter, { limit = 10, offset = 0, sort = {} }: Parameters<BaseResource['find']>[1]): Promise<BaseRecord[]> {
+    if (!Number.isInteger(limit) || limit < 1) throw new AdminRequestError(400, 'perPage must be a whole number from 1 to 500.');
+    if (!Number.isInteger(offset) || offset < 0) throw new AdminRequestError(400, 'page must be a whole number, 1 or more.');
     const where = this.where(filter);
     if (!where) return [];
-    const sortable = sort.sortBy && this.property(sort.sortBy) ? sort.sortBy : undefined;
+    const sortable = this.sortColumn(sort.sortBy);
     const instances = await this.entity.getRepository().find({
       where,
       take: limit,
@@ -43,6 +47,19 @@ export class SearchableResource extends Resource {
       order: sortable ? { [sortable]: sort.direction === 'desc' ? 'DESC' : 'ASC' } : undefined,
     });
     return instances.map((instance) => new BaseRecord(instance, this));
+  }
+
+  /** The column to sort by; a sortable property without a column (computed) sorts by default. */
+  private sortColumn(sortBy: string | undefined): string | undefined {
+    if (!sortBy) return undefined;
+    if (this.columnOf(sortBy)) return sortBy;
+    if (Object.hasOwn(this.decorate().properties, sortBy)) return undefined;
+    throw new AdminRequestError(400, `Cannot sort by "${sortBy}": it is not a property of ${this.id()}.`);
+  }
+
+  /** The path's database column; never a prototype's member (`__proto__`, `constructor`). */
+  private columnOf(path: string): ColumnMetadata | undefined {
+    return this.properties().find((property) => property.path() === path) ? this.property(path)?.column : undefined;
   }
 
   /** A malformed id (from a hand-typed URL) finds nothing, rather than failing in PostgreSQL. */
@@ -68,7 +85,7 @@ export class SearchableResource extends Resource {
         search = typeof element.value === 'string' ? element.value.trim() : undefined;
         continue;
       }
-      const column = this.property(element.path)?.column;
+      const column = this.columnOf(element.path);
       if (!column) continue;
       const condition = this.condition(element, column);
       if (condition === null) return null;
@@ -82,8 +99,8 @@ export class SearchableResource extends Resource {
   private condition({ path, value }: FilterElement, column: ColumnMetadata): unknown {
     const type = this.property(path).type();
     if (typeof value === 'object') {
-      const from = value.from ? new Date(value.from) : undefined;
-      const to = value.to ? new Date(value.to) : undefined;
+      const from = value.from ? parseDate(path, value.from) : undefined;
+      const to = value.to ? parseDate(path, value.to) : undefined;
       if (from && to) return Between(from, to);
       return from ? MoreThanOrEqual(from) : to ? LessThanOrEqual(to) : undefined;
     }
@@ -95,6 +112,14 @@ export class SearchableResource extends Resource {
     }
     return undefined;
   }
+}
+
+function parseDate(path: string, text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) {
+    throw new AdminRequestError(400, `Invalid date "${String(text).slice(0, 40)}" in the ${path} filter: expected e.g. 2026-12-01 or 2026-12-01T14:00:00Z.`);
+  }
+  return date;
 }
 
 function escapeLike(text: string): string {

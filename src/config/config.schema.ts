@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './trusted-proxies.js';
 
 const httpUrl = z
   .string()
@@ -6,6 +7,15 @@ const httpUrl = z
   .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL');
 
 const secret = z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+
+const trustedProxies = z.string().default(DEFAULT_TRUSTED_PROXIES).transform((value, ctx) => {
+  const parsed = parseTrustedProxies(value);
+  if ('error' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed.proxies;
+});
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -28,6 +38,7 @@ export const configSchema = z
     APP_SECRET_KEY: secret.optional(),
     SESSION_SECRET: secret.optional(),
     PUBLIC_URL: httpUrl.optional(),
+    TRUSTED_PROXIES: trustedProxies,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATA_DIR: z.string().min(1).default('./data'),
     DB_AUTO_MIGRATE: booleanFlag.default(true),

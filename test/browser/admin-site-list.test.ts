@@ -4,8 +4,10 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
 import { givenSite } from '../support/scenario.js';
 
-// Plain http, as on a workstation: no TLS proxy, so the session cookie is not Secure.
-const suite = adminSuite({ publicUrl: 'http://maintenance.test' });
+// Plain http, as on a workstation: no TLS proxy, so the session cookie is not Secure. The browser reaches the
+// server under PUBLIC_URL (the only origin whose forms the server accepts), resolved to the test's server.
+const PANEL_URL = 'http://maintenance.test';
+const suite = adminSuite({ publicUrl: PANEL_URL });
 const SCREENSHOT = new URL('../../test-output/site-list.png', import.meta.url);
 
 let browser: Browser;
@@ -15,12 +17,17 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      `--host-resolver-rules=MAP maintenance.test ${new URL(suite.server.url).host}`,
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   // The page asks for Google's fonts; answer at once rather than wait on a network the test may not have.
   await page.route(/fonts\.googleapis\.com/, (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
-  await page.goto(`${suite.server.url}/admin/login`);
+  await page.goto(`${PANEL_URL}/admin/login`);
   await page.getByPlaceholder('Email').fill(ADMIN_USER.email);
   await page.getByPlaceholder('Password').fill(ADMIN_USER.password);
   await page.getByRole('button', { name: 'Login' }).click();
@@ -63,7 +70,7 @@ describe('the admin panel in Chromium, logged in', () => {
   });
 
   it('enables maintenance on a site with a reason and disables it again, badge, notices and activity following', async () => {
-    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await page.goto(`${PANEL_URL}/admin/resources/CloudflareSite`);
     await badgeShows('shop.example.com', 'off');
     await badgeShows('docs.example.com', 'in maintenance');
     await badgeShows('status.example.org', 'inactive');
@@ -86,14 +93,14 @@ describe('the admin panel in Chromium, logged in', () => {
     await activity.getByText('payment provider migration').waitFor();
     expect(await activity.getByText(`admin:${ADMIN_USER.email}`).count()).toBe(2);
 
-    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await page.goto(`${PANEL_URL}/admin/resources/CloudflareSite`);
     await badgeShows('shop.example.com', 'off');
     await mkdir(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.pathname });
   });
 
   it('enables and disables maintenance on a selection of sites, with one notice for all', async () => {
-    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await page.goto(`${PANEL_URL}/admin/resources/CloudflareSite`);
     await select('blog.example.com', 'shop.example.com');
 
     await confirmAction('bulkEnable', 'release 7');
@@ -111,7 +118,7 @@ describe('the admin panel in Chromium, logged in', () => {
   it("discovers a new zone's site from the list page", async () => {
     suite.fake.addZone({ name: 'discovered.example.com' });
 
-    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite`);
+    await page.goto(`${PANEL_URL}/admin/resources/CloudflareSite`);
     await page.getByTestId('action-discoverSites').click();
     await page.getByTestId('action-confirm').click();
 
@@ -120,7 +127,7 @@ describe('the admin panel in Chromium, logged in', () => {
   });
 
   it('shows the sites in maintenance and a chart of the days on the dashboard', async () => {
-    await page.goto(`${suite.server.url}/admin`);
+    await page.goto(`${PANEL_URL}/admin`);
 
     await page.getByTestId('dashboard-in-maintenance').getByText('docs.example.com').waitFor();
     expect(await page.getByTestId('per-day-chart').locator('rect').count()).toBeGreaterThan(0);
@@ -153,7 +160,7 @@ describe('the admin panel in Chromium, logged in', () => {
     suite.fake.addZone({ name: 'new-site.example.com' });
     const before = await suite.dataSnapshot();
 
-    await page.goto(`${suite.server.url}/admin/resources/CloudflareSite/actions/new`);
+    await page.goto(`${PANEL_URL}/admin/resources/CloudflareSite/actions/new`);
     await page.locator('input[name="domain"]').fill('https://new-site.example.com/');
     await page.locator('input[name="maintenanceUrl"]').fill('javascript:alert(document.cookie)');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -171,7 +178,7 @@ describe('the admin panel in Chromium, logged in', () => {
   it('shows a window ending before it starts beside its end, saves nothing, then plans it once corrected', async () => {
     const before = await suite.dataSnapshot();
 
-    await page.goto(`${suite.server.url}/admin/resources/ScheduledMaintenance/actions/new`);
+    await page.goto(`${PANEL_URL}/admin/resources/ScheduledMaintenance/actions/new`);
     await page.locator('input[name="title"]').fill('Browser window');
     await page.locator('textarea[name="sites"]').fill('shop.example.com');
     await page.locator('input[name="start"]').fill('2031-12-07 02:00');
@@ -185,6 +192,18 @@ describe('the admin panel in Chromium, logged in', () => {
     await page.locator('input[name="end"]').fill('2031-12-07 03:30');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('notice-wrapper').getByText('Planned "Browser window" for 1 sites.').waitFor();
+  });
+
+  // Last: it ends the session the other tests use.
+  it("logs out from the panel's link only after the confirmation's button is pressed", async () => {
+    await page.goto(`${PANEL_URL}/admin/logout`);
+    await page.getByRole('heading', { name: 'Log out?' }).waitFor();
+    expect((await page.context().cookies()).map((cookie) => cookie.name)).toContain('cfm_admin');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${PANEL_URL}/admin/login`);
+    await page.goto(`${PANEL_URL}/admin/resources/CloudflareSite`);
+    expect(page.url()).toBe(`${PANEL_URL}/admin/login`);
   });
 });
 

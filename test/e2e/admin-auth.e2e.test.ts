@@ -75,7 +75,7 @@ describe('admin panel access', () => {
     stale.useCookie(firstCookie);
     expect((await stale.request('/admin/api/resources/CloudflareSite/actions/list')).status).toBe(302);
 
-    const logout = await client.request('/admin/logout');
+    const logout = await client.request('/admin/logout', { method: 'POST' });
     expect(logout.headers.get('location')).toBe('/admin/login');
     expect((await client.request('/admin/api/resources/CloudflareSite/actions/list')).status).toBe(302);
   });

@@ -49,4 +49,23 @@ describe('maintenance admin', () => {
     ]);
     expect(listed.stdout).not.toMatch(/scrypt|hash/i);
   });
+
+  it('remove-user and revoke-sessions refuse an unknown user or a malformed address with exit code 2, changing nothing', async () => {
+    const before = await suite.db.snapshot();
+
+    const results = await Promise.all([
+      cli(['admin', 'remove-user', 'nobody@example.com']),
+      cli(['admin', 'revoke-sessions', 'nobody@example.com']),
+      cli(['admin', 'remove-user', 'not-an-address']),
+      cli(['admin', 'revoke-sessions', 'nobody@example.com', '--json']),
+    ]);
+
+    expect(results.map((result) => result.code)).toEqual([2, 2, 2, 2]);
+    const unknown = 'There is no admin user nobody@example.com; `maintenance admin list-users` lists them.';
+    expect(results[0]!.stderr).toBe(`Error: ${unknown}\n`);
+    expect(results[1]!.stderr).toBe(`Error: ${unknown}\n`);
+    expect(results[2]!.stderr).toBe('Error: Invalid e-mail address "not-an-address": expected one address such as ops@example.com.\n');
+    expect(JSON.parse(results[3]!.stdout)).toEqual({ error: { kind: 'not_found', message: unknown } });
+    expect(await suite.db.snapshot()).toEqual(before);
+  });
 });

@@ -20,8 +20,9 @@ export interface AdminSuite extends ServiceSuite {
  * The service suite (fake Cloudflare, fresh database, default key) plus the built server running on it
  * with an admin user and a logged-in client. With an https PUBLIC_URL (the default), requests carry the
  * X-Forwarded-Proto a TLS proxy would add, without which the server sets no (Secure) session cookie.
+ * `env`: more of the server's environment (e.g. its TMPDIR).
  */
-export function adminSuite(options: { publicUrl?: string } = {}): AdminSuite {
+export function adminSuite(options: { publicUrl?: string; env?: Record<string, string> } = {}): AdminSuite {
   const suite = {} as AdminSuite;
   // Declared before the service suite's teardown, which drops the database the server is using.
   afterAll(async () => {
@@ -35,7 +36,7 @@ export function adminSuite(options: { publicUrl?: string } = {}): AdminSuite {
       return data;
     };
     await new AdminUsersService(services.db.dataSource).create(ADMIN_USER);
-    const env = { ...services.env, ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}) };
+    const env = { ...services.env, ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}), ...options.env };
     suite.server = await startServer(env);
     const proxied = env.PUBLIC_URL!.startsWith('https:');
     suite.anonymous = () => new AdminClient(suite.server.url, proxied ? { 'x-forwarded-proto': 'https' } : {});

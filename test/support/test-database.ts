@@ -46,6 +46,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
         'scheduled_maintenance_sites',
         'admin_users',
         'admin_sessions',
+        'admin_login_throttle',
       ];
       const entries = await Promise.all(
         tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY ${table}::text`)] as const),

@@ -1,45 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { LoginThrottle } from '../../src/admin/login-throttle.js';
+import { waitAfterFailures } from '../../src/admin/login-throttle.js';
 
-function clock() {
-  let now = 1_000_000;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
-describe('LoginThrottle', () => {
+// The throttle's counting itself (in PostgreSQL, under parallel attempts and several processes) is tested
+// through the built server in test/e2e/admin-login-throttle.e2e.test.ts.
+describe('waitAfterFailures', () => {
   it('lets a few failures pass, then makes each attempt wait twice as long as the last, up to a cap', () => {
-    const time = clock();
-    const throttle = new LoginThrottle({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000 }, time.now);
-    const waits: number[] = [];
-    for (let attempt = 0; attempt < 8; attempt += 1) {
-      throttle.failed('198.51.100.7');
-      waits.push(throttle.waitMs('198.51.100.7'));
-      time.advance(waits.at(-1)!);
-    }
-    expect(waits).toEqual([0, 0, 0, 1000, 2000, 4000, 8000, 8000]);
+    const options = { freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000 };
+    expect(Array.from({ length: 8 }, (_, index) => waitAfterFailures(index + 1, options))).toEqual([0, 0, 0, 1000, 2000, 4000, 8000, 8000]);
   });
 
-  it('counts each address on its own, and forgets one after it logs in', () => {
-    const time = clock();
-    const throttle = new LoginThrottle({ freeFailures: 1, baseDelayMs: 1000 }, time.now);
-    throttle.failed('a');
-    throttle.failed('a');
-    expect(throttle.waitMs('a')).toBe(1000);
-    expect(throttle.waitMs('b')).toBe(0);
-    time.advance(400);
-    expect(throttle.waitMs('a')).toBe(600);
-
-    throttle.succeeded('a');
-    throttle.failed('a');
-    expect(throttle.waitMs('a')).toBe(0);
-  });
-
-  it('keeps at most maxAddresses, dropping the least recently failed', () => {
-    const throttle = new LoginThrottle({ freeFailures: 0, baseDelayMs: 1000, maxAddresses: 2 }, clock().now);
-    throttle.failed('a');
-    throttle.failed('b');
-    throttle.failed('a');
-    throttle.failed('c');
-    expect([throttle.waitMs('a'), throttle.waitMs('b'), throttle.waitMs('c')]).toEqual([2000, 0, 1000]);
+  it('waits 1 s after the 6th failure by default, and at most 15 minutes however many follow', () => {
+    expect([5, 6, 7, 15, 16, 10_000].map((failures) => waitAfterFailures(failures))).toEqual([0, 1000, 2000, 512_000, 900_000, 900_000]);
   });
 });
