@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminModule } from './admin/admin.module.js';
 import { AppModule } from './app.module.js';
+import { escapeControlCharacters } from './common/control-characters.js';
+import { TerminalSafeLogger } from './common/terminal-safe.logger.js';
 import { behindTlsProxy } from './config/behind-tls-proxy.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveSessionSecret } from './config/session-secret.js';
@@ -12,7 +14,9 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // Only the server needs it (the admin panel's sessions): refused here, before anything is opened.
   resolveSessionSecret(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: ['log', 'warn', 'error'] });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: new TerminalSafeLogger({ logLevels: ['log', 'warn', 'error'] }),
+  });
   app.enableShutdownHooks();
   // The proxy's X-Forwarded-Proto tells express-session that the request was secure, without which it would
   // not set the (Secure) admin session cookie at all.
@@ -24,6 +28,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Could not start: ${escapeControlCharacters(message, { keepLineBreaks: true })}\n`);
   process.exit(1);
 });
