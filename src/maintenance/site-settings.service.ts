@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
 import { ConflictError, ValidationError } from '../common/errors.js';
+import { TEXT_BOUNDS } from '../common/free-text.validation.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
@@ -47,7 +48,7 @@ export class SiteSettingsService {
     const rules = this.nextRuleSettings(site, changes);
     if (changes.subdomains !== undefined || changes.maintenanceUrl !== undefined) assertNoRedirectLoop({ ...site, ...rules }, this.config.PUBLIC_URL);
     const name = changes.name === undefined ? site.name : parseSiteName(changes.name);
-    if (!name) throw new ValidationError('The site name is blank: give 1–200 characters, or leave the name as it is.', { field: 'name' });
+    if (!name) throw new ValidationError(`The site name is blank: give 1–${TEXT_BOUNDS.siteName} characters, or leave the name as it is.`, { field: 'name' });
     const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
     const changed = this.describeChanges(site, rules, name, changes.active, apiKey?.id);
     if (changed.length === 0) return { site, changed, rulesReapplied: false };
