@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminModule } from './admin/admin.module.js';
 import { AppModule } from './app.module.js';
+import { escapeControlCharacters } from './common/control-characters.js';
+import { TerminalSafeLogger } from './common/terminal-safe.logger.js';
 import { loadConfig } from './config/load-config.js';
 import { resolveSessionSecret } from './config/session-secret.js';
 import { shutDownGracefully } from './shutdown/graceful-shutdown.js';
@@ -12,7 +14,9 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   // Only the server needs it (the admin panel's sessions): refused here, before anything is opened.
   resolveSessionSecret(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { logger: ['log', 'warn', 'error'] });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    logger: new TerminalSafeLogger({ logLevels: ['log', 'warn', 'error'] }),
+  });
   // In place of app.enableShutdownHooks(): the operations in flight are drained before Nest closes.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
@@ -33,6 +37,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Could not start: ${escapeControlCharacters(message, { keepLineBreaks: true })}\n`);
   process.exit(1);
 });

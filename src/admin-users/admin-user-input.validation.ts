@@ -1,3 +1,4 @@
+import { findControlCharacter } from '../common/control-characters.js';
 import { ValidationError } from '../common/errors.js';
 
 const EMAIL = /^[^\s@"<>()[\],;:]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
@@ -7,7 +8,7 @@ const MAX_PASSWORD_LENGTH = 1024;
 
 export function parseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) {
+  if (email.length > 254 || !EMAIL.test(email) || findControlCharacter(email)) {
     throw new ValidationError(`Invalid e-mail address "${raw}": expected one address such as ops@example.com.`, { field: 'email' });
   }
   return email;

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { BulkSiteResult } from '../maintenance/bulk-operations.service.js';
-import type { OutputOptions } from './cli-output.js';
+import { inline, type OutputOptions } from './cli-output.js';
 
 export interface BulkProgress {
   onResult(result: BulkSiteResult): void;
@@ -21,7 +21,7 @@ export function bulkProgress(total: number, options: OutputOptions, stream: Node
     return {
       onResult(result) {
         finished += 1;
-        stream.write(`[${String(finished).padStart(width)}/${total}] ${result.domain} ${result.outcome}: ${result.message}\n`);
+        stream.write(`[${String(finished).padStart(width)}/${total}] ${result.domain} ${result.outcome}: ${inline(result.message)}\n`);
       },
       stop: () => undefined,
     };

@@ -3,7 +3,7 @@ import { type BulkAction, BulkOperationsService, type BulkReport } from '../main
 import { SiteSelectionService } from '../sites/site-selection.service.js';
 import { cliActor } from './actor.js';
 import { bulkProgress } from './bulk-progress.js';
-import { CliOutput } from './cli-output.js';
+import { CliOutput, inline } from './cli-output.js';
 import { EXIT_FAILED } from './exit-codes.js';
 import { type BulkCommandOptions, siteCriteria } from './site-selector.options.js';
 
@@ -51,12 +51,12 @@ export function renderBulkReport(report: BulkReport): string {
   const sites = `${total} site${total === 1 ? '' : 's'}`;
   if (report.dryRun) {
     return [
-      ...report.results.map((result) => result.message),
+      ...report.results.map((result) => inline(result.message)),
       `Dry run of ${report.action} over ${sites}: ${done} would be done, ${skipped} skipped, ${failed} would fail. Nothing was changed.`,
     ].join('\n');
   }
   const summary = `${ACTION_NAMES[report.action]} over ${sites}: ${done} done, ${skipped} skipped, ${failed} failed.`;
   const failures = report.results.filter((result) => result.outcome === 'failed');
   if (failures.length === 0) return summary;
-  return [summary, 'Failed:', ...failures.map((result) => `  ${result.domain}: ${result.message}`)].join('\n');
+  return [summary, 'Failed:', ...failures.map((result) => `  ${result.domain}: ${inline(result.message)}`)].join('\n');
 }

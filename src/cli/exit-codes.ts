@@ -1,5 +1,7 @@
 import { AppError } from '../common/errors.js';
 import { ConfigError } from '../config/load-config.js';
+import { DatabaseUnavailableError } from '../database/database-unavailable.error.js';
+import { EmbeddedDatabaseBusyError } from '../database/embedded/busy-error.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -22,5 +24,7 @@ export function exitCodeFor(error: unknown): number {
 export function errorKind(error: unknown): string {
   if (error instanceof AppError) return error.kind;
   if (isUsageError(error)) return 'usage';
+  if (error instanceof ConfigError) return 'config';
+  if (error instanceof DatabaseUnavailableError || error instanceof EmbeddedDatabaseBusyError) return 'database';
   return 'internal';
 }

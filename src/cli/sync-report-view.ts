@@ -1,6 +1,6 @@
 import type { SyncChange, SyncReport } from '../sites/site-sync.service.js';
 import { describeChanges } from '../sites/zone-sync-plan.js';
-import { table } from './cli-output.js';
+import { inline, table } from './cli-output.js';
 
 const LISTED_CHANGES_LIMIT = 100;
 
@@ -13,7 +13,7 @@ const DESCRIBE: Record<SyncChange['action'], (change: SyncChange) => string> = {
 };
 
 function line(mark: string, zone: string, apiKey: string, what: string): string {
-  return `${mark.padEnd(13)}${zone} (key ${apiKey}): ${what}`;
+  return `${mark.padEnd(13)}${inline(zone)} (key ${inline(apiKey)}): ${inline(what)}`;
 }
 
 /**

@@ -11,10 +11,26 @@ interface CloudflareErrorEntry {
 }
 
 const BEARER = /Bearer\s+[A-Za-z0-9._~+/=-]+/gi;
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
 
-/** Removes the token itself and anything shaped like an Authorization header from a message. */
+/**
+ * Every URL in a message cut down to its origin and path: credentials (`user:password@`), query and
+ * fragment may hold secrets, and error messages are shown, printed and stored in the audit log.
+ */
+export function redactUrls(message: string): string {
+  return message.replace(URL_IN_TEXT, (text) => {
+    try {
+      const url = new URL(text);
+      return url.origin === 'null' ? `${url.protocol}[redacted]` : `${url.origin}${url.pathname}`;
+    } catch {
+      return '[redacted URL]';
+    }
+  });
+}
+
+/** Removes the token itself, anything shaped like an Authorization header and the secret parts of URLs from a message. */
 export function scrubSecrets(message: string, token: string): string {
-  let scrubbed = message.replace(BEARER, 'Bearer [redacted]');
+  let scrubbed = redactUrls(message).replace(BEARER, 'Bearer [redacted]');
   if (token.length >= 4) scrubbed = scrubbed.split(token).join('[redacted]');
   return scrubbed;
 }

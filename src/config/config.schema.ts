@@ -6,7 +6,22 @@ const httpUrl = z
   .url()
   .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL');
 
-const secret = z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+/** Credentials in a URL end up in error messages and logs; none of ours needs them. */
+const withoutCredentials = (url: z.ZodType<string>) =>
+  url.refine((value) => {
+    const parsed = new URL(value);
+    return !parsed.username && !parsed.password;
+  }, 'must not contain credentials (user:password@): they would be shown in error messages and logs');
+
+/** Page Rules replace `$1`…`$N` in a forwarding URL with wildcard matches (docs/input-validation.md). */
+const maintenancePageUrl = withoutCredentials(httpUrl).refine(
+  (value) => !/\$\d/.test(value),
+  'must not contain "$" followed by a digit: Cloudflare would replace it with a wildcard match of the rule (write %24 for a literal dollar sign)',
+);
+
+export const MIN_SECRET_LENGTH = 32;
+
+const secret = z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`);
 
 const trustedProxies = z.string().default(DEFAULT_TRUSTED_PROXIES).transform((value, ctx) => {
   const parsed = parseTrustedProxies(value);
@@ -28,7 +43,7 @@ export const configSchema = z
       .url()
       .refine((value) => /^postgres(ql)?:$/.test(new URL(value).protocol), 'must be a postgres:// URL')
       .optional(),
-    CLOUDFLARE_API_BASE_URL: httpUrl.default('https://api.cloudflare.com/client/v4'),
+    CLOUDFLARE_API_BASE_URL: withoutCredentials(httpUrl).default('https://api.cloudflare.com/client/v4'),
     CLOUDFLARE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
     CLOUDFLARE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
     CLOUDFLARE_MAX_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(900).default(120),
@@ -37,7 +52,7 @@ export const configSchema = z
     BULK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
     APP_SECRET_KEY: secret.optional(),
     SESSION_SECRET: secret.optional(),
-    PUBLIC_URL: httpUrl.optional(),
+    PUBLIC_URL: maintenancePageUrl.optional(),
     TRUSTED_PROXIES: trustedProxies,
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     DATA_DIR: z.string().min(1).default('./data'),

@@ -8,5 +8,5 @@ export const SECRET_KEY_FILE = 'secret.key';
  * so that `npm start` needs no setup; PostgreSQL requires the variable (config.schema.ts).
  */
 export function resolveSecretKey(config: AppConfig): string {
-  return config.APP_SECRET_KEY ?? generatedSecret(config.DATA_DIR, SECRET_KEY_FILE);
+  return config.APP_SECRET_KEY ?? generatedSecret(config.DATA_DIR, SECRET_KEY_FILE, 'API tokens stored under the old key must then be added again');
 }

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.schema.js';
+import { embeddedUnavailable, postgresUnavailable } from './database-unavailable.error.js';
 import { openEmbeddedDatabase, type EmbeddedRole } from './embedded/index.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runPendingMigrations } from './run-migrations.js';
@@ -10,15 +11,24 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** PostgreSQL when DATABASE_URL is set, else the embedded PGlite database under DATA_DIR. */
+/**
+ * PostgreSQL when DATABASE_URL is set, else the embedded PGlite database under DATA_DIR. A failure to
+ * connect names where (host and port, or the folder) and what to check.
+ */
 export async function openDatabase(config: AppConfig, role: EmbeddedRole): Promise<OpenDatabase> {
+  const unavailable = (error: unknown) =>
+    config.DATABASE_URL ? postgresUnavailable(config.DATABASE_URL, error) : embeddedUnavailable(config.DATA_DIR, error);
   const embedded = config.DATABASE_URL
     ? undefined
-    : await openEmbeddedDatabase({ dataDir: config.DATA_DIR, role });
+    : await openEmbeddedDatabase({ dataDir: config.DATA_DIR, role }).catch((error: unknown) => {
+        throw unavailable(error);
+      });
   const target = config.DATABASE_URL ? { url: config.DATABASE_URL } : embedded!.connection;
   const dataSource = new DataSource(dataSourceOptions(target, role === 'cli' ? 4 : 10));
   try {
-    await dataSource.initialize();
+    await dataSource.initialize().catch((error: unknown) => {
+      throw unavailable(error);
+    });
     if (config.DB_AUTO_MIGRATE) await runPendingMigrations(dataSource);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();

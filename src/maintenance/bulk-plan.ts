@@ -1,5 +1,6 @@
 import { AppError } from '../common/errors.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
 import { maintenanceRedirectUrl, maintenanceTargets } from './maintenance-targets.js';
 
 export type BulkAction = 'enable' | 'disable' | 'sync';
@@ -28,6 +29,7 @@ function planEnable(site: CloudflareSite, publicUrl: string | undefined): SiteOu
   let forwardUrl: string;
   try {
     forwardUrl = maintenanceRedirectUrl(site, publicUrl);
+    assertNoRedirectLoop(site, publicUrl);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return wouldFail(site, error.kind, error.message);

@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { LogsService, type LogSubject } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import type { CloudflareSite, MaintenanceState, OwnedRule } from '../sites/cloudflare-site.entity.js';
+import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
 import { maintenanceRedirectUrl, redirectUrlIfKnown } from './maintenance-targets.js';
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
 import { findOwnedRules } from './rule-plan.js';
@@ -54,6 +55,7 @@ export class MaintenanceService {
       throw new ValidationError(`${site.domain} is marked inactive; activate it before enabling maintenance.`);
     }
     const forwardUrl = maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
+    assertNoRedirectLoop(site, this.config.PUBLIC_URL);
     const zoneId = requireZone(site);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'enable', actor, reason };
 

@@ -3,10 +3,12 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
 import { ConflictError, ValidationError } from '../common/errors.js';
+import { TEXT_BOUNDS } from '../common/free-text.validation.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
-import { parseMaintenanceUrl, parseSubdomains } from '../sites/site-input.validation.js';
+import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
+import { parseMaintenanceUrl, parseSiteName, parseSubdomains } from '../sites/site-input.validation.js';
 import { maintenanceTargets, redirectUrlIfKnown } from './maintenance-targets.js';
 import { MaintenanceService } from './maintenance.service.js';
 import type { RuleSettings } from './site-state.store.js';
@@ -44,8 +46,9 @@ export class SiteSettingsService {
 
   async update(site: CloudflareSite, changes: SiteChanges, actor: string): Promise<SiteUpdateResult> {
     const rules = this.nextRuleSettings(site, changes);
-    const name = changes.name === undefined ? site.name : changes.name.trim();
-    if (!name || name.length > 255) throw new ValidationError('Invalid name: give 1–255 characters.', { field: 'name' });
+    if (changes.subdomains !== undefined || changes.maintenanceUrl !== undefined) assertNoRedirectLoop({ ...site, ...rules }, this.config.PUBLIC_URL);
+    const name = changes.name === undefined ? site.name : parseSiteName(changes.name);
+    if (!name) throw new ValidationError(`The site name is blank: give 1–${TEXT_BOUNDS.siteName} characters, or leave the name as it is.`, { field: 'name' });
     const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
     const changed = this.describeChanges(site, rules, name, changes.active, apiKey?.id);
     if (changed.length === 0) return { site, changed, rulesReapplied: false };

@@ -1,4 +1,5 @@
 import { ValidationError } from '../common/errors.js';
+import { parseFreeText, TEXT_BOUNDS } from '../common/free-text.validation.js';
 import { parseDomain } from '../sites/site-input.validation.js';
 import { assertTimezone, formatInZone, occurrences, parseRecurrence, parseWindowTime } from './window-time.js';
 
@@ -38,8 +39,8 @@ export interface WindowPlan {
 
 /** Checks everything that needs no database, and works out the first occurrence. */
 export function planWindow(input: WindowInput, now: Date): WindowPlan {
-  const title = text(input.title, 'title', 200);
-  if (title === null) throw new ValidationError('A window needs a title (1–200 characters).', { field: 'title' });
+  const title = parseFreeText(input.title, { field: 'title', label: 'title', max: TEXT_BOUNDS.windowTitle });
+  if (title === null) throw new ValidationError(`A window needs a title (1–${TEXT_BOUNDS.windowTitle} characters).`, { field: 'title' });
   const timezone = input.timezone?.trim() || 'UTC';
   assertTimezone(timezone);
   const domains = [...new Set((input.sites ?? []).map(siteDomain))];
@@ -93,8 +94,13 @@ export function planWindow(input: WindowInput, now: Date): WindowPlan {
     }
     return {
       title: title!,
-      description: text(input.description, 'description', 5000),
-      reason: text(input.reason, 'reason', 1000),
+      description: parseFreeText(input.description, {
+        field: 'description',
+        label: 'description',
+        max: TEXT_BOUNDS.windowDescription,
+        multiLine: true,
+      }),
+      reason: parseFreeText(input.reason, { field: 'reason', label: 'message', max: TEXT_BOUNDS.windowMessage, multiLine: true }),
       domains,
       startsAt: start,
       endsAt: new Date(endMs),
@@ -126,10 +132,4 @@ function instant(value: string | Date, timezone: string | undefined, field: stri
   }
   if (typeof value !== 'string' || !value.trim()) throw new ValidationError(`A window needs a ${field} time.`, { field });
   return parseWindowTime(value, timezone, field);
-}
-
-function text(value: string | null | undefined, field: string, max: number): string | null {
-  const trimmed = value?.trim() ?? '';
-  if (trimmed.length > max) throw new ValidationError(`The ${field} is too long: at most ${max} characters.`, { field });
-  return trimmed || null;
 }

@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { ValidationError } from '../common/errors.js';
+import { parseFreeText, TEXT_BOUNDS } from '../common/free-text.validation.js';
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
@@ -77,7 +78,25 @@ export function parseMaintenanceUrl(raw: string): string {
   if (url.username || url.password) {
     throw new ValidationError(`Invalid maintenance URL "${raw}": credentials in a URL are not accepted.`, { field: 'maintenanceUrl' });
   }
+  const reference = wildcardReference(url.toString());
+  if (reference) {
+    throw new ValidationError(
+      `Invalid maintenance URL "${raw}": Cloudflare replaces "${reference}" in a forwarding URL with a wildcard match of the ` +
+        "rule's pattern (Page Rules' $1…$N), so visitors would not reach this URL; remove it (write %24 for a literal dollar sign).",
+      { field: 'maintenanceUrl' },
+    );
+  }
   return url.toString();
+}
+
+/** `$` and a digit in a URL: what Page Rules read as a reference to a wildcard match (docs/input-validation.md). */
+export function wildcardReference(url: string): string | undefined {
+  return /\$\d+/.exec(url)?.[0];
+}
+
+/** A site's display name: one line of at most TEXT_BOUNDS.siteName characters; blank is null. */
+export function parseSiteName(raw: string | null | undefined): string | null {
+  return parseFreeText(raw, { field: 'name', label: 'site name', max: TEXT_BOUNDS.siteName });
 }
 
 export function parseZoneId(raw: string): string {

@@ -1,11 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
 import type { ZoneRecord } from '../cloudflare/response-schemas.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
 import { CloudflareSite } from './cloudflare-site.entity.js';
-import { parseDomain, parseMaintenanceUrl, parseSubdomains, parseZoneId } from './site-input.validation.js';
+import { assertNoRedirectLoop } from './redirect-loop.js';
+import { parseDomain, parseMaintenanceUrl, parseSiteName, parseSubdomains, parseZoneId } from './site-input.validation.js';
 
 export interface AddSiteInput {
   domain: string;
@@ -19,6 +22,7 @@ export interface AddSiteInput {
 @Injectable()
 export class SitesService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
     private readonly gateway: CloudflareGateway,
@@ -36,6 +40,8 @@ export class SitesService {
       throw new ValidationError('--subdomains was given but lists no subdomain; omit it to cover every subdomain.', { field: 'subdomains' });
     }
     const maintenanceUrl = input.maintenanceUrl === undefined ? null : parseMaintenanceUrl(input.maintenanceUrl);
+    assertNoRedirectLoop({ domain, includeSubdomains: subdomainList.length === 0, subdomainList, maintenanceUrl }, this.config.PUBLIC_URL);
+    const name = parseSiteName(input.name) ?? domain;
     const zoneId = input.zoneId === undefined ? undefined : parseZoneId(input.zoneId);
     const apiKey = input.apiKeyName ? await this.apiKeys.findByName(input.apiKeyName) : await this.apiKeys.findDefault();
     if (await this.repository.existsBy({ domain })) {
@@ -53,7 +59,7 @@ export class SitesService {
 
     const site = await this.repository.save(
       this.repository.create({
-        name: input.name?.trim() || domain,
+        name,
         domain,
         apiKeyId: apiKey.id,
         includeSubdomains: subdomainList.length === 0,

@@ -26,6 +26,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DB_AUTO_MIGRATE: 'maybe' })).toThrow(/DB_AUTO_MIGRATE/);
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).toThrow(/SESSION_SECRET: must be at least 32 characters/);
   });
+
+  it('refuses credentials in CLOUDFLARE_API_BASE_URL and PUBLIC_URL, and "$" with a digit in PUBLIC_URL, without echoing them', () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    const withCredentials = refusal({ CLOUDFLARE_API_BASE_URL: 'http://u:Secret-PW@127.0.0.1:9/client/v4' });
+    expect(withCredentials).toMatch(/CLOUDFLARE_API_BASE_URL: must not contain credentials/);
+    expect(withCredentials).not.toContain('Secret-PW');
+    expect(refusal({ PUBLIC_URL: 'https://ops:pw@maintenance.example.com' })).toMatch(/PUBLIC_URL: must not contain credentials/);
+    expect(refusal({ PUBLIC_URL: 'https://maintenance.example.com/$1' })).toMatch(/PUBLIC_URL: must not contain "\$" followed by a digit/);
+    expect(loadConfig({ PUBLIC_URL: 'https://maintenance.example.com/%241' }).PUBLIC_URL).toBe('https://maintenance.example.com/%241');
+  });
 });
 
 describe('resolveSessionSecret', () => {

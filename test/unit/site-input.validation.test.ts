@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseDomain, parseMaintenanceUrl, parseSubdomains, parseZoneId } from '../../src/sites/site-input.validation.js';
+import { parseDomain, parseMaintenanceUrl, parseSiteName, parseSubdomains, parseZoneId } from '../../src/sites/site-input.validation.js';
 
 describe('site input validation', () => {
   it('normalises valid domains', () => {
@@ -23,6 +23,20 @@ describe('site input validation', () => {
     for (const bad of ['javascript:alert(1)', 'data:text/html,hi', '//example.com/x', 'maintenance.html', 'mailto:a@b.c', 'file:///etc/passwd']) {
       expect(() => parseMaintenanceUrl(bad)).toThrow(/Invalid maintenance URL/);
     }
+  });
+
+  it('refuses "$" followed by a digit, which Page Rules replace with a wildcard match; %24 is a literal dollar sign', () => {
+    expect(() => parseMaintenanceUrl('https://status.example.com/down?from=$3')).toThrow(/Cloudflare replaces "\$3" in a forwarding URL/);
+    expect(() => parseMaintenanceUrl('https://$2/')).toThrow(/Cloudflare replaces "\$2"/);
+    expect(() => parseMaintenanceUrl('https://status.example.com/$12/x')).toThrow(/Cloudflare replaces "\$12"/);
+    expect(parseMaintenanceUrl('https://status.example.com/down?price=%241&cur=$')).toBe('https://status.example.com/down?price=%241&cur=$');
+  });
+
+  it('site names: trimmed, one line of at most 200 characters, blank is none', () => {
+    expect(parseSiteName('  Shop (production) ')).toBe('Shop (production)');
+    expect(parseSiteName(' ')).toBeNull();
+    expect(() => parseSiteName('Shop\u202etxt.exe')).toThrow(/The site name contains U\+202E \(right-to-left override\) at character 5/);
+    expect(() => parseSiteName('s'.repeat(201))).toThrow(/at most 200 characters/);
   });
 
   it('accepts 32-hex zone ids only', () => {

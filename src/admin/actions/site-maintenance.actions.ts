@@ -1,4 +1,5 @@
 import type { ActionRequest, NoticeMessage } from 'adminjs';
+import { parseReason } from '../../common/free-text.validation.js';
 import { type BulkAction, BulkOperationsService, type BulkReport } from '../../maintenance/bulk-operations.service.js';
 import type { MaintenanceResult } from '../../maintenance/maintenance-result.js';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
@@ -21,7 +22,7 @@ export const SITE_FORMS: Record<BulkAction, ActionForm> = {
 };
 
 function reasonOf(request: ActionRequest): string | null {
-  return textField(request, 'reason') || null;
+  return parseReason(textField(request, 'reason'));
 }
 
 function resultNotice(result: MaintenanceResult): NoticeMessage {

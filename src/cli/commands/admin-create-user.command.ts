@@ -36,10 +36,10 @@ export class AdminCreateUserCommand extends OutputCommand {
   }
 }
 
-/** Piped: everything but the final line break. On a terminal: typed twice, unseen. */
+/** Piped: one line. On a terminal: typed twice, unseen. */
 async function readNewPassword(): Promise<string> {
-  const password = (await readSecret(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `)).replace(/\r?\n$/, '');
-  if (process.stdin.isTTY && (await readSecret('Repeat the password: ')) !== password) {
+  const password = await readSecret(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `, 'password');
+  if (process.stdin.isTTY && (await readSecret('Repeat the password: ', 'password')) !== password) {
     throw new ValidationError('The two passwords differ; no user was created.', { field: 'password' });
   }
   return password;

@@ -1,4 +1,5 @@
 import { Command, Option } from 'nest-commander';
+import { parseReason } from '../../common/free-text.validation.js';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { cliActor } from '../actor.js';
@@ -26,7 +27,12 @@ export class EnableCommand extends BulkActionCommand<EnableOptions> {
   }
 
   async run(domains: string[], options: EnableOptions): Promise<void> {
-    const reason = options.reason?.trim() || null;
+    let reason: string | null;
+    try {
+      reason = parseReason(options.reason);
+    } catch (error) {
+      return this.output.fail(options, error);
+    }
     if (!isSingleSite(domains, options)) return this.bulk.run('enable', domains, options, reason);
     await this.output.run(
       options,

@@ -1,6 +1,6 @@
 import { SubCommand } from 'nest-commander';
 import { ScheduledMaintenanceService } from '../../schedules/scheduled-maintenance.service.js';
-import { CliOutput, type OutputOptions, table, when } from '../cli-output.js';
+import { CliOutput, inline, type OutputOptions, table, when } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
 import { windowView } from '../window-view.js';
 
@@ -19,12 +19,12 @@ export class ScheduleShowCommand extends OutputCommand {
       async () => windowView(await this.schedules.get(id)),
       (window) =>
         [
-          `${window.title} (${window.id}): ${window.status}`,
-          `  ${window.localStart} to ${window.localEnd}${window.recurrence ? `, repeats "${window.recurrence}" in ${window.timezone}` : ''}`,
-          `  auto-enable ${window.autoEnable ? 'yes' : 'no'}, auto-disable ${window.autoDisable ? 'yes' : 'no'}; created by ${window.createdBy}`,
-          window.reason ? `  message: ${window.reason}` : '',
+          `${inline(window.title)} (${window.id}): ${window.status}`,
+          `  ${window.localStart} to ${window.localEnd}${window.recurrence ? `, repeats "${inline(window.recurrence)}" in ${inline(window.timezone)}` : ''}`,
+          `  auto-enable ${window.autoEnable ? 'yes' : 'no'}, auto-disable ${window.autoDisable ? 'yes' : 'no'}; created by ${inline(window.createdBy)}`,
+          window.reason ? `  message: ${inline(window.reason)}` : '',
           window.actualStart ? `  started ${when(window.actualStart)}${window.actualEnd ? `, ended ${when(window.actualEnd)}` : ''}` : '',
-          window.lastError ? `  last error: ${window.lastError}` : '',
+          window.lastError ? `  last error: ${inline(window.lastError)}` : '',
           table(['Site', 'Execution', 'Detail'], window.sites.map((site) => [site.domain, site.execution, site.detail])),
           window.history.length
             ? table(

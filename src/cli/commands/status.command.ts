@@ -2,7 +2,7 @@ import { Command, Option } from 'nest-commander';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
 import { SitesService } from '../../sites/sites.service.js';
-import { CliOutput, type OutputOptions, table, when } from '../cli-output.js';
+import { CliOutput, inline, type OutputOptions, table, when } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
 
 interface StatusOptions extends OutputOptions {
@@ -39,7 +39,7 @@ export class StatusCommand extends OutputCommand<StatusOptions> {
                 status.zoneRules.map((rule) => [rule.id, rule.target, rule.status, rule.priority, rule.ours ? 'yes' : '']),
               );
               const drift = status.drift.length
-                ? status.drift.map((entry) => `  DRIFT ${entry.kind}: ${entry.message}`).join('\n')
+                ? status.drift.map((entry) => `  DRIFT ${entry.kind}: ${inline(entry.message)}`).join('\n')
                 : '  in sync with Cloudflare';
               return `${head}\n${rules}\n${drift}`;
             })
