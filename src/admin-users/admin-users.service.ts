@@ -66,7 +66,7 @@ export class AdminUsersService {
     const email = parseEmail(rawEmail);
     return this.dataSource.transaction(async (manager) => {
       const user = await this.existing(manager.getRepository(AdminUser), email);
-      const [, sessionsEnded] = (await manager.query(END_SESSIONS_OF_USER, [user.id])) as [unknown, number];
+      const [, sessionsEnded] = await manager.query<[unknown, number]>(END_SESSIONS_OF_USER, [user.id]);
       await manager.getRepository(AdminUser).delete({ id: user.id });
       return { email, sessionsEnded };
     });
@@ -76,7 +76,7 @@ export class AdminUsersService {
   async revokeSessions(rawEmail: string): Promise<{ email: string; sessionsEnded: number }> {
     const email = parseEmail(rawEmail);
     const user = await this.existing(this.repository, email);
-    const [, sessionsEnded] = (await this.dataSource.query(END_SESSIONS_OF_USER, [user.id])) as [unknown, number];
+    const [, sessionsEnded] = await this.dataSource.query<[unknown, number]>(END_SESSIONS_OF_USER, [user.id]);
     return { email, sessionsEnded };
   }
 

@@ -79,9 +79,9 @@ export class LoginThrottle {
 
 async function lockedRow(manager: EntityManager, address: string): Promise<ThrottleRow> {
   // clock_timestamp(), not now(): the time when the lock was obtained, after any attempt queued before this one.
-  const [row] = (await manager.query(
+  const [row] = await manager.query<ThrottleRow[]>(
     `SELECT failures, blocked_until, clock_timestamp() AS now FROM admin_login_throttle WHERE address = $1 FOR UPDATE`,
     [address],
-  )) as ThrottleRow[];
-  return row!;
+  );
+  return row;
 }

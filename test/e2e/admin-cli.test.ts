@@ -62,10 +62,10 @@ describe('maintenance admin', () => {
 
     expect(results.map((result) => result.code)).toEqual([2, 2, 2, 2]);
     const unknown = 'There is no admin user nobody@example.com; `maintenance admin list-users` lists them.';
-    expect(results[0]!.stderr).toBe(`Error: ${unknown}\n`);
-    expect(results[1]!.stderr).toBe(`Error: ${unknown}\n`);
-    expect(results[2]!.stderr).toBe('Error: Invalid e-mail address "not-an-address": expected one address such as ops@example.com.\n');
-    expect(JSON.parse(results[3]!.stdout)).toEqual({ error: { kind: 'not_found', message: unknown } });
+    expect(results[0].stderr).toBe(`Error: ${unknown}\n`);
+    expect(results[1].stderr).toBe(`Error: ${unknown}\n`);
+    expect(results[2].stderr).toBe('Error: Invalid e-mail address "not-an-address": expected one address such as ops@example.com.\n');
+    expect(JSON.parse(results[3].stdout)).toEqual({ error: { kind: 'not_found', message: unknown } });
     expect(await suite.db.snapshot()).toEqual(before);
   });
 });

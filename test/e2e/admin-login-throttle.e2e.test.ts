@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { AdminClient, loginError } from '../support/admin-client.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
 import { startServer, type RunningServer } from '../support/run-server.js';
@@ -35,7 +35,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * address wait 4 s, longer than a burst of parallel attempts takes here. `urls`: the servers to go through, in turn.
  */
 async function failUntilTheWaitIsLong(address: string, urls: string[]): Promise<void> {
-  for (let index = 0; index < 6; index += 1) expect(await attempt(urls[index % urls.length]!, address, `wrong ${index}`)).toBe('wrong password');
+  for (let index = 0; index < 6; index += 1) expect(await attempt(urls[index % urls.length], address, `wrong ${index}`)).toBe('wrong password');
   await sleep(1100);
   expect(await attempt(urls.at(-1)!, address, 'wrong 6')).toBe('wrong password');
   await sleep(2100);
@@ -46,7 +46,7 @@ async function burst(address: string, urls: string[], count: number): Promise<{ 
   const started = Date.now();
   const outcomes = await Promise.all(
     Array.from({ length: count }, (_, index) =>
-      attempt(urls[index % urls.length]!, address, index === count - 1 ? ADMIN_USER.password : `parallel ${index}`),
+      attempt(urls[index % urls.length], address, index === count - 1 ? ADMIN_USER.password : `parallel ${index}`),
     ),
   );
   return { outcomes, ms: Date.now() - started };

@@ -31,7 +31,7 @@ async function onAdminDatabase<T>(run: (client: pg.Client) => Promise<T>): Promi
 
 /** Refuses new connections to the database, terminates every one it has, and allows them again after `ms`. */
 async function outage(database: string, ms: number): Promise<number> {
-  return onAdminDatabase(async (client) => {
+  return onAdminDatabase(async () => {
     await client.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
     const { rows } = await client.query(
       `SELECT pg_terminate_backend(pid) AS gone FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
@@ -112,7 +112,7 @@ describe('PostgreSQL goes away in the middle of a bulk enable', () => {
       const recorded = site.maintenanceRules.map((rule) => rule.id);
       const agrees =
         site.maintenanceState === 'on' ? ours.length === 1 && recorded.join() === ours.join() : site.maintenanceState === 'off' && !ours.length && !recorded.length;
-      if (!agrees) contradictions.push(`${site.domain}: ${site.maintenanceState}, recorded [${recorded}], zone [${ours}]`);
+      if (!agrees) contradictions.push(`${site.domain}: ${site.maintenanceState}, recorded [${recorded.join()}], zone [${ours.join()}]`);
     }
     expect(contradictions).toEqual([]);
     expect(await suite.db.dataSource.getRepository(MaintenanceLog).countBy({ outcome: 'pending' })).toBe(0);
@@ -120,7 +120,7 @@ describe('PostgreSQL goes away in the middle of a bulk enable', () => {
     console.log(
       `database loss: ${terminated} backends terminated, ${OUTAGE_MS} ms without connections; enable --all of ${SITES}: ` +
         `${report.counts.done} done, ${failed.length} failed (named), ${unfinished} left enabling and ${pending} audit rows pending before reconcile; ` +
-        `after reconcile ${on} on, ${SITES - on} off, 0 contradictions, 0 pending. First failure: ${failed[0]!.domain}: ${failed[0]!.message}`,
+        `after reconcile ${on} on, ${SITES - on} off, 0 contradictions, 0 pending. First failure: ${failed[0].domain}: ${failed[0].message}`,
     );
   });
 });

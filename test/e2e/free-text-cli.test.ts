@@ -13,6 +13,7 @@ async function cli(args: string[]) {
 const HOSTILE = 'Legit\u001b[2J\u0007\r\n[Nest] 1 - 12/01/2026 LOG forged\u202edesrever\u009b31m';
 const ESCAPED = escapeControlCharacters(HOSTILE);
 /** Any control character but the line feeds of our own layout. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 async function givenCliSite(domain: string) {

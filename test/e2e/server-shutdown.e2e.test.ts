@@ -75,7 +75,7 @@ async function terminateMidway(server: RunningServer, sites: CloudflareSite[]) {
     const rows = await siteRepo().findBy(sites.map((site) => ({ id: site.id, maintenanceState: 'enabling' as const })));
     return rows.length > 0 && rows.map((row) => row.domain);
   });
-  const [{ now: signalledAt }] = (await suite.db.dataSource.query('SELECT now()')) as [{ now: Date }];
+  const [{ now: signalledAt }] = await suite.db.dataSource.query<[{ now: Date }]>('SELECT now()');
   const started = Date.now();
   const exited = server.stop();
   const { code, signal } = await exited;
@@ -131,7 +131,7 @@ describe('SIGTERM to the server in the middle of an operation', () => {
       'test',
     );
 
-    const { on, stopMs } = await terminateMidway(servers[0]!, sites);
+    const { on, stopMs } = await terminateMidway(servers[0], sites);
     const stopped = await suite.db.dataSource.getRepository(ScheduledMaintenance).findOneByOrFail({ id: window.id });
     expect({ status: stopped.status, claimedBy: stopped.claimedBy }).toEqual({ status: 'active', claimedBy: null });
     console.log(`scheduled window start: SIGTERM with transitions in flight; the server stopped after ${stopMs} ms, ${on.length} of 6 sites on`);
@@ -148,8 +148,8 @@ describe('SIGTERM to the server in the middle of an operation', () => {
     const sites = await givenSites('slow-drain', 1);
     const server = await start(1);
     suite.fake.setLatency(4000);
-    const window = await suite.ctx.schedules.create({ title: 'Slow', sites: [sites[0]!.domain], start: new Date(Date.now() + 1000), durationMinutes: 30 }, 'test');
-    await until('the transition in flight', async () => (await states(sites)).get(sites[0]!.domain) === 'enabling');
+    const window = await suite.ctx.schedules.create({ title: 'Slow', sites: [sites[0].domain], start: new Date(Date.now() + 1000), durationMinutes: 30 }, 'test');
+    await until('the transition in flight', async () => (await states(sites)).get(sites[0].domain) === 'enabling');
 
     const started = Date.now();
     expect(await server.stop()).toEqual({ code: null, signal: 'SIGTERM' });
@@ -158,16 +158,16 @@ describe('SIGTERM to the server in the middle of an operation', () => {
     // One second of drain, then the application closes (a Cloudflare request may still be on its way).
     expect(stopMs).toBeLessThan(1000 + 5000);
     expect(server.output()).toMatch(/Stopping with work unfinished after 1 s \(SHUTDOWN_DRAIN_SECONDS\): slow-drain0\.com, window "Slow" still held/);
-    expect((await states(sites)).get(sites[0]!.domain)).toBe('enabling');
+    expect((await states(sites)).get(sites[0].domain)).toBe('enabling');
     console.log(`drain bound of 1 s with a 4 s Cloudflare latency: the server stopped after ${stopMs} ms`);
 
     suite.fake.setLatency(0);
     await start();
-    await until('the window to take the site over and enable it', async () => (await states(sites)).get(sites[0]!.domain) === 'on');
-    const reconciled = await runCli(['reconcile', sites[0]!.domain, '--json'], { env: suite.env });
+    await until('the window to take the site over and enable it', async () => (await states(sites)).get(sites[0].domain) === 'on');
+    const reconciled = await runCli(['reconcile', sites[0].domain, '--json'], { env: suite.env });
     expect(reconciled.code).toBe(0);
-    expect(await logRepo().countBy({ siteId: sites[0]!.id, outcome: 'pending' })).toBe(0);
-    expect((await states(sites)).get(sites[0]!.domain)).toBe('on');
+    expect(await logRepo().countBy({ siteId: sites[0].id, outcome: 'pending' })).toBe(0);
+    expect((await states(sites)).get(sites[0].domain)).toBe('on');
     expect((await suite.db.dataSource.getRepository(ScheduledMaintenance).findOneByOrFail({ id: window.id })).status).toBe('active');
   });
 });

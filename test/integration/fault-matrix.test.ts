@@ -99,7 +99,7 @@ const CALLS: Call[] = [
     operation: 'reconcile',
     name: 'DELETE orphan',
     method: 'DELETE',
-    path: (c) => `/zones/${c.zoneId}/pagerules/${fake.pageRules(c.zoneId)[0]!.id}`,
+    path: (c) => `/zones/${c.zoneId}/pagerules/${fake.pageRules(c.zoneId)[0].id}`,
     prepare: orphanLeftInZone,
     step: /step "remove our rules"/,
   },
@@ -108,7 +108,7 @@ const CALLS: Call[] = [
 /** A site in maintenance whose second rule someone deleted in the dashboard. */
 async function ruleDeletedByHand(c: Case): Promise<void> {
   await enabled(c);
-  fake.deletePageRuleDirectly(c.zoneId, c.site.maintenanceRules[1]!.id);
+  fake.deletePageRuleDirectly(c.zoneId, c.site.maintenanceRules[1].id);
 }
 
 /** A site out of maintenance with a rule of ours still in its zone (as a lost record would leave). */
@@ -155,9 +155,9 @@ async function contradictions(c: Case, { settled }: { settled: boolean }): Promi
   const state = row.maintenanceState;
   // A disable stopped half-way leaves the site on with the rules not yet deleted, all recorded.
   if (state === 'on' && (recorded.length === 0 || inZone.join() !== recorded.join())) {
-    problems.push(`on, recorded [${recorded}] but zone has [${inZone}]`);
+    problems.push(`on, recorded [${recorded.join()}] but zone has [${inZone.join()}]`);
   }
-  if (state === 'off' && (inZone.length || recorded.length)) problems.push(`off, recorded [${recorded}], zone has [${inZone}]`);
+  if (state === 'off' && (inZone.length || recorded.length)) problems.push(`off, recorded [${recorded.join()}], zone has [${inZone.join()}]`);
   if (state === 'enabling' || state === 'disabling') problems.push(`left ${state}`);
   if (state === 'needs_reconcile' && settled) problems.push('still needs_reconcile after reconcile');
   const pending = (await logsOf(c.site.id)).filter((log) => log.outcome === 'pending');
@@ -243,12 +243,12 @@ async function runZoneListCase(call: (typeof ZONE_LIST_CALLS)[number], fault: (t
   const rows = await logs.find({ where: { domain: '*' }, order: { createdAt: 'ASC' } });
   check(rows.length - rowsBefore === 1, `${rows.length - rowsBefore} audit row(s) for the key's run, expected 1`);
   const row = rows.at(-1)!;
-  check(row.outcome === (key!.error ? 'failed' : 'success'), `audit row ${row.outcome} for a run that ${key!.error ? 'failed' : 'succeeded'}`);
-  if (key!.error) check(call.step.test(key!.error) && call.step.test(row.errorMessage ?? ''), `the failure does not name its step: ${key!.error}`);
+  check(row.outcome === (key.error ? 'failed' : 'success'), `audit row ${row.outcome} for a run that ${key.error ? 'failed' : 'succeeded'}`);
+  if (key.error) check(call.step.test(key.error) && call.step.test(row.errorMessage ?? ''), `the failure does not name its step: ${key.error}`);
   // An unfinished listing must not be taken for vanished zones.
   check((await sites.countBy({ isActive: false })) === inactiveBefore, 'sites were marked inactive');
   check(report.created === 0 && report.updated === 0, `${report.created} created, ${report.updated} updated`);
-  const outcome = key!.error ? `failed at "${call.step.source.replace(/\\/g, '')}", nothing marked missing` : `ok, ${key!.zones} zones`;
+  const outcome = key.error ? `failed at "${call.step.source.replace(/\\/g, '')}", nothing marked missing` : `ok, ${key.zones} zones`;
   return { outcome: `${outcome}${problems.length ? ' ✗' : ''}`, problems };
 }
 

@@ -97,13 +97,13 @@ describe('webhook notifications of a window', () => {
     const [started, failing] = events(receiver);
     expect(events(receiver).map((event) => event.type)).toEqual(['window.started', 'window.end_failing']);
     expect(failing).toMatchObject({ window: { id: window.id }, sites: { failed: 1, failures: [{ domain: 'stuck-in.com', error: expect.stringMatching(/delete rule 1 of 1/) }] } });
-    expect(failing!.summary).toMatch(/1 sites could not be taken out of maintenance \(stuck-in.com\); retrying/);
+    expect(failing.summary).toMatch(/1 sites could not be taken out of maintenance \(stuck-in.com\); retrying/);
     expect(started).toBeDefined();
     const shown = (await dashboard.summary()).failingWindows;
     expect(shown).toEqual([
       expect.objectContaining({ id: window.id, title: 'Stuck', failingSince: end.toISOString(), notifiedAt: end.toISOString(), sitesStillIn: 1 }),
     ]);
-    expect(shown[0]!.lastError).toMatch(/stuck-in.com: .*delete rule 1 of 1/);
+    expect(shown[0].lastError).toMatch(/stuck-in.com: .*delete rule 1 of 1/);
 
     // Retried on each pass, but told again only once the interval has passed.
     const interval = END_FAILING_NOTICE_INTERVAL_MS / MINUTE;
@@ -113,7 +113,7 @@ describe('webhook notifications of a window', () => {
     await ctx.schedules.processDue(at(end, interval));
     await ctx.notifier.settle();
     expect(events(receiver).map((event) => event.type)).toEqual(['window.started', 'window.end_failing', 'window.end_failing']);
-    expect(events(receiver)[2]!.at).toBe(at(end, interval).toISOString());
+    expect(events(receiver)[2].at).toBe(at(end, interval).toISOString());
     expect((await ctx.schedules.get(window.id)).status).toBe('active');
     expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
 

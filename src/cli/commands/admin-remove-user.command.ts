@@ -15,7 +15,7 @@ export class AdminRemoveUserCommand extends OutputCommand {
   async run([email]: string[], options: OutputOptions): Promise<void> {
     await this.output.run(
       options,
-      () => this.users.remove(email!),
+      () => this.users.remove(email),
       (removed) => `Removed admin user ${removed.email} and ended its ${removed.sessionsEnded} session(s).`,
     );
   }

@@ -15,7 +15,7 @@ export class AdminRevokeSessionsCommand extends OutputCommand {
   async run([email]: string[], options: OutputOptions): Promise<void> {
     await this.output.run(
       options,
-      () => this.users.revokeSessions(email!),
+      () => this.users.revokeSessions(email),
       (revoked) => `Ended ${revoked.sessionsEnded} session(s) of ${revoked.email}; the user must log in again.`,
     );
   }
