@@ -31,7 +31,7 @@ async function onAdminDatabase<T>(run: (client: pg.Client) => Promise<T>): Promi
 
 /** Refuses new connections to the database, terminates every one it has, and allows them again after `ms`. */
 async function outage(database: string, ms: number): Promise<number> {
-  return onAdminDatabase(async () => {
+  return onAdminDatabase(async (client) => {
     await client.query(`ALTER DATABASE ${database} WITH ALLOW_CONNECTIONS false`);
     const { rows } = await client.query(
       `SELECT pg_terminate_backend(pid) AS gone FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
@@ -45,18 +45,18 @@ async function outage(database: string, ms: number): Promise<number> {
 
 /** Polls from a connection of its own; null while the database refuses it. */
 async function sitesOn(database: string): Promise<number | null> {
-  return onAdminDatabase(async (client) => {
-    const url = new URL(ADMIN_DATABASE_URL);
-    url.pathname = `/${database}`;
-    const own = new pg.Client({ connectionString: url.toString() });
-    try {
-      await own.connect();
-      const { rows } = await own.query(`SELECT count(*)::int AS on FROM cloudflare_sites WHERE maintenance_state = 'on'`);
-      return rows[0].on as number;
-    } finally {
-      await own.end().catch(() => {});
-    }
-  }).catch(() => null);
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${database}`;
+  const own = new pg.Client({ connectionString: url.toString() });
+  try {
+    await own.connect();
+    const { rows } = await own.query(`SELECT count(*)::int AS on FROM cloudflare_sites WHERE maintenance_state = 'on'`);
+    return rows[0].on as number;
+  } catch {
+    return null;
+  } finally {
+    await own.end().catch(() => {});
+  }
 }
 
 describe('PostgreSQL goes away in the middle of a bulk enable', () => {
