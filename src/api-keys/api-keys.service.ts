@@ -198,8 +198,8 @@ export class ApiKeysService {
     return this.cipher.decrypt(key.encryptedToken);
   }
 
-  /** Recorded after a successful operation only, so that a refused command changes nothing. */
-  async markUsed(apiKeyId: string): Promise<void> {
+  /** Recorded after a successful operation only (the key-bound client's markUsed), so that a refused command changes nothing. */
+  private async markUsed(apiKeyId: string): Promise<void> {
     await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
   }
 

@@ -12,6 +12,6 @@ import { WindowStore } from './window-store.js';
 @Module({
   imports: [LogsModule, MaintenanceModule, NotificationsModule, SitesModule],
   providers: [ScheduledMaintenanceService, WindowLifecycleService, WindowExecutionService, WindowStore, { provide: CLOCK, useValue: systemClock }],
-  exports: [ScheduledMaintenanceService, NotificationsModule],
+  exports: [ScheduledMaintenanceService, WindowStore, NotificationsModule],
 })
 export class SchedulesModule {}

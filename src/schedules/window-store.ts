@@ -59,6 +59,18 @@ export class WindowStore {
     });
   }
 
+  /** Windows running now or still to come, soonest first, with how many sites each covers. */
+  upcoming(limit: number): Promise<{ id: string; title: string; status: string; startsAt: Date; endsAt: Date; sites: number }[]> {
+    return this.dataSource.query(
+      `SELECT w.id, w.title, w.status, w.starts_at AS "startsAt", w.ends_at AS "endsAt",
+              (SELECT count(*)::int FROM scheduled_maintenance_sites s WHERE s.window_id = w.id) AS sites
+         FROM scheduled_maintenances w
+        WHERE w.status IN ('scheduled', 'starting', 'active', 'ending')
+        ORDER BY w.starts_at LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** The next instant a window is due to start or end. */
   async nextDueAt(): Promise<Date | null> {
     const [row]: { due: Date | null }[] = await this.dataSource.query(

@@ -16,6 +16,22 @@ export const STALE_CLAIM_SECONDS = 600;
 
 export type RuleSettings = Pick<CloudflareSite, 'includeSubdomains' | 'subdomainList' | 'maintenanceUrl'>;
 
+/** A site as its maintenance page shows it, with the active window covering it that ends last. */
+export interface SitePageRow {
+  siteName: string;
+  message: string | null;
+  endsAt: Date | null;
+  timezone: string | null;
+}
+
+export interface SiteCounts {
+  total: number;
+  inMaintenance: number;
+  needsReconcile: number;
+  busy: number;
+  inactive: number;
+}
+
 export interface Settlement {
   siteId: string;
   state: 'on' | 'off' | 'needs_reconcile';
@@ -56,7 +72,7 @@ export class SiteRepository {
     return this.repository.existsBy({ domain });
   }
 
-  /** Matching sites by domain. */
+  /** The matching sites, ordered by domain. */
   findWhere(where: FindOptionsWhere<CloudflareSite>): Promise<CloudflareSite[]> {
     return this.repository.find({ where, order: { domain: 'ASC' } });
   }
@@ -80,6 +96,46 @@ export class SiteRepository {
 
   async countByApiKey(apiKeyId: string): Promise<number> {
     return this.repository.countBy({ apiKeyId });
+  }
+
+  async pageOf(domain: string): Promise<SitePageRow | null> {
+    const [row] = await this.dataSource.query<SitePageRow[]>(
+      `SELECT s.name AS "siteName", w.reason AS message, w.ends_at AS "endsAt", w.timezone
+         FROM cloudflare_sites s
+         LEFT JOIN LATERAL (
+           SELECT m.reason, m.ends_at, m.timezone
+             FROM scheduled_maintenance_sites e
+             JOIN scheduled_maintenances m ON m.id = e.window_id
+            WHERE e.site_id = s.id AND e.execution IN ('enabled', 'already_on') AND m.status = 'active'
+            ORDER BY m.ends_at DESC
+            LIMIT 1
+         ) w ON true
+        WHERE s.domain = $1`,
+      [domain],
+    );
+    return row ?? null;
+  }
+
+  async counts(): Promise<SiteCounts> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE maintenance_state = 'on')::int AS "inMaintenance",
+              count(*) FILTER (WHERE maintenance_state = 'needs_reconcile')::int AS "needsReconcile",
+              count(*) FILTER (WHERE maintenance_state IN ('enabling', 'disabling'))::int AS busy,
+              count(*) FILTER (WHERE NOT is_active)::int AS inactive
+         FROM cloudflare_sites`,
+    );
+    return row;
+  }
+
+  /** The sites in maintenance the longest, up to `limit`. */
+  inMaintenance(limit: number): Promise<{ id: string; domain: string; since: Date | null; reason: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT id, domain, maintenance_since AS since, maintenance_reason AS reason
+         FROM cloudflare_sites WHERE maintenance_state = 'on'
+        ORDER BY maintenance_since NULLS LAST LIMIT $1`,
+      [limit],
+    );
   }
 
   /** The batch statements of one zone sync run, counted (site-sync.store.ts). */
