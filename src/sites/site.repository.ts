@@ -94,10 +94,6 @@ export class SiteRepository {
     return this.repository.save(this.repository.create(site));
   }
 
-  async countByApiKey(apiKeyId: string): Promise<number> {
-    return this.repository.countBy({ apiKeyId });
-  }
-
   async pageOf(domain: string): Promise<SitePageRow | null> {
     const [row] = await this.dataSource.query<SitePageRow[]>(
       `SELECT s.name AS "siteName", w.reason AS message, w.ends_at AS "endsAt", w.timezone
