@@ -17,7 +17,8 @@ export interface EnablePlan {
   create: RuleToCreate[];
 }
 
-export interface ZoneFacts {
+/** What planning needs to know of the zone: its name, its Page Rule quota and the rules in it now. */
+export interface ZoneToPlan {
   name: string;
   pageRuleQuota: number | undefined;
   rules: PageRuleRecord[];
@@ -37,7 +38,7 @@ function targetOf(rule: PageRuleRecord): string | undefined {
  * Every new rule outranks every rule already in the zone, because only the highest-priority matching
  * rule applies (docs/cloudflare-facts.md). Throws before anything is written when the zone cannot take the plan.
  */
-export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: ZoneFacts): EnablePlan {
+export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: ZoneToPlan): EnablePlan {
   const adopted: OwnedRule[] = [];
   const targets: string[] = [];
   const taken = new Map(zone.rules.map((rule) => [targetOf(rule), rule]));
