@@ -135,7 +135,7 @@ async function pageLoads(baseUrl: string, loads: number): Promise<{ median: numb
 
 function percentiles(times: number[]): { median: number; p95: number } {
   const sorted = [...times].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]! };
+  return { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] };
 }
 
 function ms(value: number): string {

@@ -56,5 +56,5 @@ function parse(stored: string): { parameters: ScryptParameters; salt: Buffer; ke
   // Bounds, so that a tampered row cannot make one login take minutes or gigabytes.
   const memory = 128 * 2 ** parameters.ln * parameters.r;
   if (parameters.ln < 10 || parameters.r < 1 || parameters.p < 1 || parameters.p > 16 || memory > MAX_MEMORY_BYTES) return null;
-  return { parameters, salt: Buffer.from(salt!, 'base64'), key: Buffer.from(key!, 'base64') };
+  return { parameters, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
 }

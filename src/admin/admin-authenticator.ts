@@ -1,3 +1,4 @@
+import { promisify } from 'node:util';
 import type { CurrentAdmin } from 'adminjs';
 import type { Request } from 'express';
 import type { AdminUsersService } from '../admin-users/admin-users.service.js';
@@ -23,7 +24,7 @@ export function adminAuthenticator(users: AdminUsersService, throttle: LoginThro
       return null;
     }
     throttle.succeeded(address);
-    await new Promise<void>((resolve, reject) => req.session.regenerate((error) => (error ? reject(error) : resolve())));
+    await promisify(req.session.regenerate.bind(req.session))();
     return { id: user.id, email: user.email, title: user.email };
   };
 }

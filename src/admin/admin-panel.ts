@@ -51,7 +51,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     loginPath: `${ADMIN_ROOT_PATH}/login`,
     logoutPath: `${ADMIN_ROOT_PATH}/logout`,
     componentLoader,
-    resources: panelResources.map(({ resource, options }) => ({ resource, options })),
+    resources: panelResources.map(({ labels: _labels, ...resource }) => resource),
     dashboard: { component: Components.Dashboard, handler: () => services.get(DashboardService).summary() },
     branding: { companyName: 'Cloudflare maintenance', withMadeWithLove: false, logo: false },
     version: { admin: false },

@@ -25,7 +25,7 @@ const ADMIN_PANEL = Symbol('ADMIN_PANEL');
 /**
  * AdminJS reads ADMIN_JS_TMP_DIR once, when it is first imported, so nothing this file imports may import
  * it: the panel is loaded here, after the variable points at a folder of this process's own (not a
- * dot-folder, which Express 5 will not serve: DESIGN.md §4).
+ * dot-folder, which Express 5 will not serve: docs/stack-notes.md#adminjs).
  */
 async function openAdminPanel(config: AppConfig, dataSource: DataSource, moduleRef: ModuleRef): Promise<AdminPanel> {
   const sessionSecret = resolveSessionSecret(config);
@@ -55,7 +55,7 @@ async function openAdminPanel(config: AppConfig, dataSource: DataSource, moduleR
   };
 }
 
-/** The admin panel, for the server only: the CLI's module never imports it (DESIGN.md §4). */
+/** The admin panel, for the server only: the CLI's module never imports it (docs/stack-notes.md#the-cli-stays-small). */
 @Module({
   imports: [ApiKeysModule, SitesModule, LogsModule, MaintenanceModule, SchedulesModule, AdminUsersModule],
   providers: [DashboardService, { provide: ADMIN_PANEL, inject: [APP_CONFIG, DataSource, ModuleRef], useFactory: openAdminPanel }],

@@ -3,7 +3,7 @@ import { ADMIN_JS_TMP_DIR, componentsBundler, generateUserComponentEntry } from 
 
 /**
  * Bundles the custom components once, before the panel serves anything, into ADMIN_JS_TMP_DIR. AdminJS
- * would otherwise start a file watcher outside production (DESIGN.md §4), or build the bundle while
+ * would otherwise start a file watcher outside production (docs/stack-notes.md#adminjs), or build the bundle while
  * already serving in production, and in development serve whatever stale bundle it finds there.
  */
 export async function bundleComponents(admin: AdminJS): Promise<void> {

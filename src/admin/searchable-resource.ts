@@ -1,5 +1,5 @@
 import { Resource } from '@adminjs/typeorm';
-import { BaseRecord, type Filter, type FilterElement } from 'adminjs';
+import { BaseRecord, type BaseResource, type Filter, type FilterElement } from 'adminjs';
 import { type BaseEntity, Between, Equal, type FindOptionsWhere, ILike, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 
@@ -32,7 +32,7 @@ export class SearchableResource extends Resource {
     return where ? this.entity.getRepository().count({ where }) : 0;
   }
 
-  override async find(filter: Filter, { limit = 10, offset = 0, sort = {} }: Parameters<Resource['find']>[1]): Promise<BaseRecord[]> {
+  override async find(filter: Filter, { limit = 10, offset = 0, sort = {} }: Parameters<BaseResource['find']>[1]): Promise<BaseRecord[]> {
     const where = this.where(filter);
     if (!where) return [];
     const sortable = sort.sortBy && this.property(sort.sortBy) ? sort.sortBy : undefined;
@@ -65,7 +65,7 @@ export class SearchableResource extends Resource {
     let search: string | undefined;
     for (const element of Object.values(filter.filters)) {
       if (element.path === this.searchOptions.search?.property) {
-        search = String(element.value).trim();
+        search = typeof element.value === 'string' ? element.value.trim() : undefined;
         continue;
       }
       const column = this.property(element.path)?.column;
@@ -74,13 +74,13 @@ export class SearchableResource extends Resource {
       if (condition === null) return null;
       if (condition !== undefined) where[element.path] = condition;
     }
-    if (!search) return where as Where;
-    return this.searchOptions.search!.columns.map((column) => ({ ...where, [column]: ILike(`%${escapeLike(search)}%`) }) as Where);
+    if (!search) return where;
+    return this.searchOptions.search!.columns.map((column) => ({ ...where, [column]: ILike(`%${escapeLike(search)}%`) }));
   }
 
   /** undefined: this property is not filtered on; null: nothing can match. */
   private condition({ path, value }: FilterElement, column: ColumnMetadata): unknown {
-    const type = this.property(path)!.type();
+    const type = this.property(path).type();
     if (typeof value === 'object') {
       const from = value.from ? new Date(value.from) : undefined;
       const to = value.to ? new Date(value.to) : undefined;

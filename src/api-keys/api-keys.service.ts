@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
 import type { KeyBoundClient } from '../cloudflare/key-bound-client.js';
@@ -42,6 +42,8 @@ const FOREIGN_KEY_VIOLATION = '23503';
 
 @Injectable()
 export class ApiKeysService {
+  private readonly logger = new Logger(ApiKeysService.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly verifier: TokenVerifier,
@@ -198,9 +200,17 @@ export class ApiKeysService {
     return this.cipher.decrypt(key.encryptedToken);
   }
 
-  /** Recorded after a successful operation only (the key-bound client's markUsed), so that a refused command changes nothing. */
+  /**
+   * Recorded after a successful operation only (the key-bound client's markUsed), so that a refused command
+   * changes nothing. Bookkeeping: the operation is done and audited by then, so losing the database here
+   * must not report it failed.
+   */
   private async markUsed(apiKeyId: string): Promise<void> {
-    await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
+    try {
+      await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
+    } catch (error) {
+      this.logger.warn(`Could not record when API key ${apiKeyId} was last used: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async decryptedToken(apiKeyId: string): Promise<string> {

@@ -23,7 +23,7 @@ function isRejection(error: unknown): error is CloudflareApiError {
 }
 
 function soleId(accounts: { id: string }[]): string | null {
-  return accounts.length === 1 ? accounts[0]!.id : null;
+  return accounts.length === 1 ? accounts[0].id : null;
 }
 
 /** Asks Cloudflare whether a token works and what it can see; a refusal is an answer, not an exception. */
@@ -45,8 +45,9 @@ export class TokenVerifier {
 
   /**
    * `/user/tokens/verify` refuses account-owned tokens (401/1000). Their own endpoint,
-   * `/accounts/{account_id}/tokens/verify` (DESIGN.md §2), needs the account id we are trying to learn and is not
-   * in the OpenAPI subset we are held to, so the nearest documented test is `GET /accounts`: a token that can
+   * `/accounts/{account_id}/tokens/verify`, needs the account id we are trying to learn and is not in the
+   * OpenAPI subset we are held to (docs/cloudflare-facts.md#token-verify), so the nearest documented test
+   * is `GET /accounts`: a token that can
    * list accounts works, and is an account token. A disabled or expired account token fails that call like an
    * unknown one, so it is reported as invalid rather than by its status.
    */

@@ -29,7 +29,7 @@ import { StatusCommand } from './commands/status.command.js';
 import { SyncCloudflareCommand } from './commands/sync-cloudflare.command.js';
 import { SyncSitesCommand } from './commands/sync-sites.command.js';
 
-/** The CLI's module: the same services as the server, without AdminJS or the scheduler (DESIGN.md §4). */
+/** The CLI's module: the same services as the server, without AdminJS or the scheduler (docs/stack-notes.md#the-cli-stays-small). */
 @Module({})
 export class CliModule {
   static register(config: AppConfig): DynamicModule {

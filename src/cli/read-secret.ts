@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 export async function readSecret(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+    for await (const chunk of process.stdin as AsyncIterable<string | Buffer>) chunks.push(Buffer.from(chunk));
     return Buffer.concat(chunks).toString('utf8');
   }
   process.stderr.write(prompt);

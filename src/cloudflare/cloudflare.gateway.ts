@@ -80,7 +80,7 @@ export class CloudflareGateway {
     return result.find((zone) => zone.name === name);
   }
 
-  /** One page of the zones the token can see; the last page is the first empty one (docs/cloudflare-facts.md). */
+  /** One page of the zones the token can see; the last page is the first empty one (docs/cloudflare-facts.md#zones-and-pagination). */
   async listZonesPage(token: string, page: number, perPage = 50): Promise<{ zones: ZoneRecord[]; totalPages?: number }> {
     const { result, resultInfo } = await this.call(token, `list zones (page ${page})`, zoneListSchema, (client) =>
       client.zones.list({ page, per_page: perPage }),
@@ -117,7 +117,7 @@ export class CloudflareGateway {
           targets: [{ target: 'url', constraint: { operator: 'matches', value: spec.target } }],
           actions: [{ id: 'forwarding_url', value: { url: spec.forwardUrl, status_code: 302 } }],
           priority: spec.priority,
-          // Cloudflare's default is "disabled" (docs/cloudflare-facts.md).
+          // Cloudflare's default is "disabled" (docs/cloudflare-facts.md#page-rules).
           status: 'active',
         } as Parameters<Cloudflare['pageRules']['create']>[0]),
       );

@@ -67,11 +67,12 @@ export function toCloudflareApiError(error: unknown, operation: string, token: s
     );
   }
   if (error instanceof APIError) {
-    const status = error.status ?? null;
-    const body = (error.error ?? {}) as { errors?: CloudflareErrorEntry[]; messages?: unknown[] };
+    const apiError = error as APIError;
+    const status = apiError.status ?? null;
+    const body = (apiError.error ?? {}) as { errors?: CloudflareErrorEntry[]; messages?: unknown[] };
     const errors = Array.isArray(body.errors) ? body.errors : [];
     const text = errors.length ? describeErrors(errors, body.messages ?? []) : `HTTP ${status}`;
-    const retryAfterMs = status === 429 ? parseRetryAfter(error.headers?.get('retry-after')) : undefined;
+    const retryAfterMs = status === 429 ? parseRetryAfter(apiError.headers?.get('retry-after')) : undefined;
     return new CloudflareApiError(scrubSecrets(`Cloudflare refused to ${operation}: ${text} (HTTP ${status})`, token), {
       code: errors[0]?.code ?? null,
       httpStatus: status,

@@ -6,7 +6,7 @@ export function isForwardingRule(rule: PageRuleRecord, target: string, forwardUr
   const value = action?.value as { url?: unknown } | undefined;
   return (
     rule.targets.length === 1 &&
-    rule.targets[0]!.constraint.value === target &&
+    rule.targets[0].constraint.value === target &&
     action?.id === 'forwarding_url' &&
     value?.url === forwardUrl
   );

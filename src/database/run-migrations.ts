@@ -7,7 +7,7 @@ const MIGRATION_LOCK_KEY = 7_245_001;
  * Applies pending migrations in one transaction holding a transaction-scoped advisory lock, so that
  * several processes starting at once (ten CLIs, a server and a CLI) never race to migrate. Session
  * locks are avoided because the embedded database multiplexes every connection onto one session
- * (DESIGN.md §4).
+ * (docs/embedded-database.md#one-session-for-every-connection).
  */
 export async function runPendingMigrations(dataSource: DataSource): Promise<string[]> {
   const queryRunner = dataSource.createQueryRunner();

@@ -64,7 +64,7 @@ export class LogsService {
     return this.dataSource.getRepository(MaintenanceLog);
   }
 
-  /** Written before the first Cloudflare call, so that a crash still leaves a trace (docs/promises.md, "one audit row per attempt"). */
+  /** Written before the first Cloudflare call, so that a crash still leaves a trace (docs/promises.md#one-audit-row-per-attempt). */
   start(subject: LogSubject, manager: EntityManager = this.dataSource.manager): Promise<MaintenanceLog> {
     return manager.save(
       manager.create(MaintenanceLog, { ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),

@@ -9,7 +9,7 @@ interface HeaderWriter {
 }
 
 // A redirect can only answer 3xx, so the 503 and Retry-After that search engines need come from
-// this page (DESIGN.md §2).
+// this page (docs/cloudflare-facts.md#page-rules).
 @Controller()
 export class MaintenancePageController {
   private readonly logger = new Logger(MaintenancePageController.name);

@@ -5,7 +5,7 @@ import type { MaintenancePageView } from './maintenance-page.service.js';
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]!);
+  return text.replace(/[&<>"']/g, (character) => ESCAPES[character]);
 }
 
 const GENERIC_MESSAGE = 'We are making improvements and will be back shortly. Thank you for your patience.';

@@ -31,7 +31,7 @@ export interface ReconcileReport {
   interruptedLogsClosed: number;
 }
 
-/** Compares stored state with the zone's real rules and repairs the difference (docs/promises.md, "the truth is in Cloudflare"). */
+/** Compares stored state with the zone's real rules and repairs the difference (docs/promises.md#the-truth-is-in-cloudflare). */
 @Injectable()
 export class ReconcileService {
   constructor(

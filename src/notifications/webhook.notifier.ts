@@ -25,7 +25,7 @@ export function webhookOptions(config: AppConfig): WebhookOptions {
     timeoutMs: config.NOTIFY_TIMEOUT_MS,
     minBackoffMs: 1000,
     maxBackoffMs: 8000,
-    // Leaves the rest of a container's usual 10 s stop grace period to the HTTP server and the database.
+    // After the drain of operations in flight (SHUTDOWN_DRAIN_SECONDS); bounded so that the database still closes in the grace period.
     shutdownWaitMs: 5000,
   };
 }

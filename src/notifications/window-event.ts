@@ -4,6 +4,7 @@ export const WINDOW_EVENT_TYPES = [
   'window.started',
   'window.ended',
   'window.failed',
+  'window.end_failing',
   'window.missed',
   'window.cancelled',
 ] as const;

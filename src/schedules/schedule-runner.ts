@@ -6,6 +6,7 @@ import { ScheduledMaintenanceService } from './scheduled-maintenance.service.js'
 
 /** Passes already running in this process; a slow pass does not hold back windows due meanwhile. */
 const MAX_PASSES_IN_FLIGHT = 3;
+const INTERVAL_NAME = 'scheduled-maintenance';
 
 /**
  * Runs processDue every SCHEDULER_INTERVAL_SECONDS inside the server, and also exactly when the next
@@ -16,7 +17,7 @@ const MAX_PASSES_IN_FLIGHT = 3;
 @Injectable()
 export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Scheduler');
-  private inFlight = 0;
+  private readonly passes = new Set<Promise<void>>();
   private wakeUp: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -31,13 +32,22 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.log('Scheduler disabled (SCHEDULER_ENABLED=false): run `maintenance process-scheduled` from cron.');
       return;
     }
-    this.registry.addInterval('scheduled-maintenance', setInterval(() => void this.tick(), this.intervalMs));
+    this.registry.addInterval(INTERVAL_NAME, setInterval(() => void this.tick(), this.intervalMs));
     void this.tick();
   }
 
   onModuleDestroy(): void {
     this.stopped = true;
     if (this.wakeUp) clearTimeout(this.wakeUp);
+    if (this.registry.doesExist('interval', INTERVAL_NAME)) this.registry.deleteInterval(INTERVAL_NAME);
+  }
+
+  /** Starts no further pass and waits for those running to finish; false if one is still running at `deadline`. */
+  async stop(deadline: number): Promise<boolean> {
+    this.onModuleDestroy();
+    const finished = Promise.all(this.passes).then(() => true);
+    const timeout = new Promise<false>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now()), false).unref());
+    return Promise.race([finished, timeout]);
   }
 
   private get intervalMs(): number {
@@ -45,8 +55,13 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async tick(): Promise<void> {
-    if (this.stopped || this.inFlight >= MAX_PASSES_IN_FLIGHT) return;
-    this.inFlight += 1;
+    if (this.stopped || this.passes.size >= MAX_PASSES_IN_FLIGHT) return;
+    const pass = this.pass();
+    this.passes.add(pass);
+    await pass.finally(() => this.passes.delete(pass));
+  }
+
+  private async pass(): Promise<void> {
     try {
       const report = await this.schedules.processDue();
       for (const run of report.started) this.logger.log(`Started "${run.title}" (${run.id}), ${Math.round(run.lateByMs! / 100) / 10} s after its time`);
@@ -56,8 +71,6 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
       await this.wakeUpWhenDue();
     } catch (error) {
       this.logger.error(`Scheduled maintenance pass failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.inFlight -= 1;
     }
   }
 

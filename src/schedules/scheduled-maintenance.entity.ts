@@ -88,6 +88,14 @@ export class ScheduledMaintenance extends BaseEntity {
   @Column({ name: 'reminded_for', type: 'timestamptz', nullable: true })
   remindedFor: Date | null;
 
+  /** When taking the sites out first failed in this occurrence; null while nothing is failing. */
+  @Column({ name: 'end_failing_since', type: 'timestamptz', nullable: true })
+  endFailingSince: Date | null;
+
+  /** When window.end_failing was last sent, so that it is repeated at a bounded interval, not each pass. */
+  @Column({ name: 'end_failing_notified_at', type: 'timestamptz', nullable: true })
+  endFailingNotifiedAt: Date | null;
+
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError: string | null;
 

@@ -43,6 +43,8 @@ function summary(type: WindowEventType, window: ScheduledMaintenance, sites: Sit
       return `${name} was cancelled: ${sites.disabled} sites taken out of maintenance${failed}.`;
     case 'window.missed':
       return `${name} (${formatInZone(window.startsAt, window.timezone)} to ${formatInZone(window.endsAt, window.timezone)}) was missed: nothing was running while it was due.`;
+    case 'window.end_failing':
+      return `${name} ended ${formatInZone(window.endsAt, window.timezone)} but ${sites.failed} sites could not be taken out of maintenance (${sites.failures.map((failure) => failure.domain).join(', ')}); retrying.`;
     case 'window.failed':
       return `${name} failed: ${sites.failed} of ${sites.total} sites failed (${sites.failures.map((failure) => failure.domain).join(', ')}).`;
   }

@@ -53,7 +53,7 @@ export class WindowExecutionService {
     });
     const enablers = await this.store.latestEnablers(entries.map((entry) => entry.siteId));
     const updates = entries.map((entry, index): EntryUpdate => {
-      const result = report.results[index]!;
+      const result = report.results[index];
       if (result.outcome === 'failed') return failure(entry, result.message, now);
       // Skipped means the site was already in maintenance: ours only if this window enabled it (a
       // retry after a crash); otherwise someone else did, and the window leaves it as it is.
@@ -93,7 +93,7 @@ export class WindowExecutionService {
     const toDisable = candidates.filter((entry) => !heirs.has(entry.siteId));
     const report: BulkReport = await this.bulk.run('disable', sites(toDisable), { actor: windowActor(window) });
     toDisable.forEach((entry, index) => {
-      const result = report.results[index]!;
+      const result = report.results[index];
       updates.push(
         result.outcome === 'failed'
           ? { ...failure(entry, result.message, now), execution: 'disable_failed' }

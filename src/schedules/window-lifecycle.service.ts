@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { shutdownGate } from '../common/shutdown-gate.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { WebhookNotifier } from '../notifications/webhook.notifier.js';
 import type { WindowEventType } from '../notifications/window-event.js';
 import { type ProcessReport, type WindowRun, runOf } from './process-report.js';
+import type { ScheduledMaintenanceSite } from './scheduled-maintenance-site.entity.js';
 import type { OccurrenceRecord, ScheduledMaintenance, WindowStatus } from './scheduled-maintenance.entity.js';
 import { windowEvent } from './window-events.js';
 import { type SitesOutcome, WindowExecutionService } from './window-execution.service.js';
@@ -12,6 +14,8 @@ import { WindowStore } from './window-store.js';
 import { nextOccurrence, parseRecurrence } from './window-time.js';
 
 const HISTORY_KEPT = 20;
+/** How often window.end_failing is repeated while a window's sites still fail to come out. */
+export const END_FAILING_NOTICE_INTERVAL_MS = 60 * 60_000;
 
 /**
  * Moves windows through their lifecycle: claims a start or an end (WindowStore.claim), has the sites
@@ -52,7 +56,8 @@ export class WindowLifecycleService {
       }
       const sites = window.autoEnable ? await this.execution.enableSites(window, now, 'pending') : undefined;
       const run = { ...runOf(window, sites), lateByMs: window.actualStart!.getTime() - window.startsAt.getTime() };
-      if (sites && sites.total > 0 && sites.failed === sites.total) {
+      // Sites refused because this server is shutting down are retried after it: that is no failed window.
+      if (sites && sites.total > 0 && sites.failed === sites.total && !shutdownGate.closing) {
         await this.finishOccurrence(window, 'failed', now, sites);
         this.notify('window.failed', window, now, sites);
         options.report?.failed.push({ ...run, phase: 'start' });
@@ -76,11 +81,20 @@ export class WindowLifecycleService {
     return this.releaseOnError(window, 'active', async () => {
       const sites = window.autoDisable ? await this.execution.disableSites(window, now) : undefined;
       const run = runOf(window, sites);
-      const stillIn = await this.store.entries.countBy({ windowId: id, execution: In(['enabled', 'disable_failed']) });
-      if (window.autoDisable && stillIn > 0) {
-        // Some sites could not be taken out: the window stays active and the next passes retry them.
-        await this.store.release(id, { status: 'active', lastError: failuresText(sites) });
-        if (!window.lastError) this.notify('window.failed', window, now, sites);
+      const stillIn = await this.store.entries.find({ where: { windowId: id, execution: In(['enabled', 'disable_failed']) }, relations: { site: true } });
+      if (window.autoDisable && stillIn.length > 0) {
+        // Some sites could not be taken out: the window stays active and the next passes retry them,
+        // telling the webhook at the first failure and then every END_FAILING_NOTICE_INTERVAL_MS.
+        const tell =
+          !shutdownGate.closing &&
+          (!window.endFailingNotifiedAt || now.getTime() - window.endFailingNotifiedAt.getTime() >= END_FAILING_NOTICE_INTERVAL_MS);
+        await this.store.release(id, {
+          status: 'active',
+          lastError: failuresText(sites) ?? window.lastError,
+          endFailingSince: window.endFailingSince ?? (shutdownGate.closing ? null : now),
+          ...(tell ? { endFailingNotifiedAt: now } : {}),
+        });
+        if (tell) this.notify('window.end_failing', window, now, stillInOutcome(stillIn));
         report?.failed.push({ ...run, phase: 'end' });
         return run;
       }
@@ -118,13 +132,20 @@ export class WindowLifecycleService {
     const next = window.recurrence && outcome !== 'cancelled' ? this.nextOf(window, now) : null;
     await this.dataSource.transaction(async (manager) => {
       if (next) {
-        await this.store.release(window.id, { status: 'scheduled', ...next, actualStart: null, actualEnd: null, history, lastError }, manager);
+        await this.store.release(window.id, { status: 'scheduled', ...next, actualStart: null, actualEnd: null, history, lastError, ...endFailingCleared }, manager);
         await this.store.resetEntries(window.id, manager);
         return;
       }
       await this.store.release(
         window.id,
-        { status: outcome, history, lastError, actualStart: outcome === 'missed' ? null : window.actualStart, actualEnd: outcome === 'missed' ? null : now },
+        {
+          status: outcome,
+          history,
+          lastError,
+          actualStart: outcome === 'missed' ? null : window.actualStart,
+          actualEnd: outcome === 'missed' ? null : now,
+          ...endFailingCleared,
+        },
         manager,
       );
     });
@@ -236,6 +257,14 @@ function occurrence(
     ...(note ? { note } : {}),
   };
 }
+
+/** The sites still in maintenance after a failed end, each with its last error (a pass may retry only some). */
+function stillInOutcome(entries: ScheduledMaintenanceSite[]): SitesOutcome {
+  const failures = entries.map((entry) => ({ domain: entry.site.domain, error: entry.detail ?? 'not taken out yet' }));
+  return { total: entries.length, enabled: 0, alreadyOn: 0, failed: entries.length, disabled: 0, kept: 0, failures };
+}
+
+const endFailingCleared = { endFailingSince: null, endFailingNotifiedAt: null };
 
 function failuresText(sites: SitesOutcome | undefined): string | null {
   if (!sites?.failures.length) return null;

@@ -71,6 +71,22 @@ export class WindowStore {
     );
   }
 
+  /** Windows past their end whose sites do not all come out (window.end_failing), longest failing first. */
+  failingToEnd(limit: number): Promise<
+    { id: string; title: string; endsAt: Date; failingSince: Date; notifiedAt: Date | null; sitesStillIn: number; lastError: string | null }[]
+  > {
+    return this.dataSource.query(
+      `SELECT w.id, w.title, w.ends_at AS "endsAt", w.end_failing_since AS "failingSince",
+              w.end_failing_notified_at AS "notifiedAt", w.last_error AS "lastError",
+              (SELECT count(*)::int FROM scheduled_maintenance_sites s
+                WHERE s.window_id = w.id AND s.execution IN ('enabled', 'disable_failed')) AS "sitesStillIn"
+         FROM scheduled_maintenances w
+        WHERE w.status IN ('active', 'ending') AND w.end_failing_since IS NOT NULL
+        ORDER BY w.end_failing_since LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** The next instant a window is due to start or end. */
   async nextDueAt(): Promise<Date | null> {
     const [row]: { due: Date | null }[] = await this.dataSource.query(

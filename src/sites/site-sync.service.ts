@@ -19,7 +19,7 @@ export type { KeySyncReport, SiteSyncResult, SyncChange, SyncCounts, SyncFailure
 
 /**
  * Keeps one site per Cloudflare zone: fleet discovery (every zone of every key, ZoneDiscoveryRun) and the
- * refresh of one site. Only what Cloudflare owns is written (docs/promises.md, "settings belong to the operator").
+ * refresh of one site. Only what Cloudflare owns is written (docs/promises.md#settings-belong-to-the-operator).
  */
 @Injectable()
 export class SiteSyncService {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
+import { shutdownGate } from '../common/shutdown-gate.js';
 import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from './cloudflare-site.entity.js';
@@ -43,7 +44,7 @@ export interface Settlement {
 
 /**
  * The owner of cloudflare_sites: every query on it is here, or in the zone sync batch it hands out
- * (site-sync.store.ts). The maintenance state changes only by conditional updates (docs/promises.md, "exclusive").
+ * (site-sync.store.ts). The maintenance state changes only by conditional updates (docs/promises.md#idempotent-and-exclusive).
  */
 @Injectable()
 export class SiteRepository {
@@ -202,6 +203,7 @@ export class SiteRepository {
     subject: LogSubject,
     abandonedBy: string | null = null,
   ): Promise<{ site: CloudflareSite; log: MaintenanceLog } | null> {
+    shutdownGate.admit(subject.domain);
     return this.dataSource.transaction(async (manager) => {
       const [rows] = await manager.query(
         `UPDATE cloudflare_sites

@@ -11,7 +11,7 @@ import { COUNT_NAMES, type KeySyncReport, summariseKey, type SyncChange, type Sy
 import { type ZoneFacts, zoneFacts } from './zone-facts.js';
 import { type FieldChange, planZoneSync, siteNameFor } from './zone-sync-plan.js';
 
-/** Cloudflare's largest page of zones (docs/cloudflare-facts.md). */
+/** Cloudflare's largest page of zones (docs/cloudflare-facts.md#zones-and-pagination). */
 const ZONES_PER_PAGE = 50;
 
 interface KeyRun {
@@ -218,7 +218,7 @@ export class ZoneDiscoveryRun {
 }
 
 /**
- * Pages until one comes back empty, as the SDK and Cloudflare define the end (docs/cloudflare-facts.md),
+ * Pages until one comes back empty, as the SDK and Cloudflare define the end (docs/cloudflare-facts.md#zones-and-pagination),
  * not by total_pages. The next page is requested while the current one is written.
  */
 async function forEachZonePage(client: KeyBoundClient, onPage: (zones: ZoneRecord[]) => Promise<void>): Promise<void> {

@@ -2,8 +2,8 @@ import type { ZoneRecord } from '../cloudflare/response-schemas.js';
 import type { CloudflareSite } from './cloudflare-site.entity.js';
 
 /**
- * The fields Cloudflare owns, as opposed to the operator's settings (docs/promises.md, "settings
- * belong to the operator"), with their columns and SQL types: the one list that sync writes and compares.
+ * The fields Cloudflare owns, as opposed to the operator's settings (docs/promises.md#settings-belong-to-the-operator),
+ * with their columns and SQL types: the one list that sync writes and compares.
  */
 export const ZONE_FACT_COLUMNS = {
   zoneId: { column: 'zone_id', type: 'varchar' },

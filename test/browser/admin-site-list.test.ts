@@ -126,6 +126,29 @@ describe('the admin panel in Chromium, logged in', () => {
     expect(await page.getByTestId('per-day-chart').locator('rect').count()).toBeGreaterThan(0);
   });
 
+  it('lists a window whose sites do not come out under "Windows failing to end" on the dashboard', async () => {
+    const { site, zone } = await givenSite(suite.ctx, suite.fake, 'stuck.example.com');
+    // Far enough ahead that the server's own scheduler leaves it to this test's passes.
+    const start = new Date('2040-03-01T10:00:00Z');
+    const end = new Date(start.getTime() + 30 * 60_000);
+    await suite.ctx.schedules.create({ title: 'Stuck upgrade', sites: [site.domain], start, durationMinutes: 30 }, 'test');
+    await suite.ctx.schedules.processDue(start);
+    suite.fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), times: Infinity, fault: 'success-false' });
+    await suite.ctx.schedules.processDue(end);
+
+    await page.goto(`${suite.server.url}/admin`);
+    const card = page.getByTestId('dashboard-end-failing');
+    await card.getByText('Stuck upgrade').waitFor();
+    expect(await card.innerText()).toMatch(/1 sites still in maintenance/);
+    expect(await card.innerText()).toMatch(/stuck\.example\.com: .*delete rule 1 of 1/);
+
+    suite.fake.clearFaults();
+    await suite.ctx.schedules.processDue(new Date(end.getTime() + 60_000));
+    await page.goto(`${suite.server.url}/admin`);
+    await page.getByTestId('dashboard-in-maintenance').waitFor();
+    expect(await page.getByTestId('dashboard-end-failing').count()).toBe(0);
+  });
+
   it('shows a bad domain or a javascript: URL beside its field and saves nothing', async () => {
     suite.fake.addZone({ name: 'new-site.example.com' });
     const before = await suite.dataSnapshot();

@@ -77,7 +77,7 @@ describe('site actions', () => {
   it('checks the live status (only when asked, not when the page opens) and reconciles the drift it shows', async () => {
     const { zone, site } = await givenSite(suite.ctx, suite.fake, 'panel-drift.com');
     await suite.ctx.maintenance.enableMaintenance(site, null, 'test');
-    suite.fake.deletePageRuleDirectly(zone.id, (await siteRow(site.id)).maintenanceRules[0]!.id);
+    suite.fake.deletePageRuleDirectly(zone.id, (await siteRow(site.id)).maintenanceRules[0].id);
     const calls = suite.fake.exchanges.length;
 
     expect(await suite.client.recordAction(SITES, site.id, 'liveStatus')).toEqual({ record: expect.objectContaining({ id: site.id }) });
@@ -130,7 +130,7 @@ describe('site actions', () => {
     expect(disabled.notice).toEqual({ message: 'Disable maintenance on 3 site(s): 2 done, 1 unchanged, 0 failed.', type: 'success' });
     const synced = await suite.client.bulkAction(SITES, ids, 'bulkSync', {});
     expect(synced.notice).toEqual({ message: 'Sync with Cloudflare on 3 site(s): 0 done, 3 unchanged, 0 failed.', type: 'success' });
-    expect((await logsOf(ids[0]!)).map((log) => [log.action, log.actor])).toEqual([
+    expect((await logsOf(ids[0])).map((log) => [log.action, log.actor])).toEqual([
       ['enable', ACTOR],
       ['disable', ACTOR],
       ['sync', ACTOR],
@@ -178,7 +178,7 @@ describe('site forms', () => {
       message: 'Saved panel-edit.com: name, subdomains, maintenance URL changed; its rules in Cloudflare were updated to match.',
       type: 'success',
     });
-    expect(suite.fake.pageRules(zone.id).map((rule) => rule.targets[0]!.constraint.value).sort()).toEqual(
+    expect(suite.fake.pageRules(zone.id).map((rule) => rule.targets[0].constraint.value).sort()).toEqual(
       ['api.panel-edit.com/*', 'panel-edit.com/*', 'www.panel-edit.com/*'].sort(),
     );
     expect((await logsOf(site.id)).at(-1)).toMatchObject({ action: 'enable', outcome: 'success', actor: ACTOR });

@@ -32,10 +32,10 @@ describe('maintenance admin', () => {
     ]);
 
     expect(results.map((result) => result.code)).toEqual([2, 2, 2, 2]);
-    expect(results[0]!.stderr).toBe('Error: Invalid e-mail address "not-an-address": expected one address such as ops@example.com.\n');
-    expect(results[1]!.stderr).toBe('Error: The password is too short (5 characters): use at least 12, e.g. a few unrelated words.\n');
-    expect(results[2]!.stderr).toBe('Error: An admin user ops@example.com already exists.\n');
-    expect(results[3]!.stderr).toMatch(/missing required argument 'email'/);
+    expect(results[0].stderr).toBe('Error: Invalid e-mail address "not-an-address": expected one address such as ops@example.com.\n');
+    expect(results[1].stderr).toBe('Error: The password is too short (5 characters): use at least 12, e.g. a few unrelated words.\n');
+    expect(results[2].stderr).toBe('Error: An admin user ops@example.com already exists.\n');
+    expect(results[3].stderr).toMatch(/missing required argument 'email'/);
     for (const result of results) expect(result.stdout + result.stderr).not.toContain(PASSWORD);
     expect(await suite.db.snapshot()).toEqual(before);
   });

@@ -64,7 +64,7 @@ describe('maintenance api-keys', () => {
     for (let round = 0; round < 3; round += 1) {
       const results = await Promise.all([cli(['api-keys', 'set-default', 'backup']), cli(['api-keys', 'set-default', 'primary'])]);
       expect(results.map((result) => result.code)).toEqual([0, 0]);
-      expect(results[0]!.stdout).toBe('"backup" is now the default API key.\n');
+      expect(results[0].stdout).toBe('"backup" is now the default API key.\n');
       const current = await defaultKeys();
       expect(current).toHaveLength(1);
     }

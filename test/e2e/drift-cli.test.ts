@@ -10,11 +10,11 @@ describe('drift through the CLI', () => {
     expect((await runCli(['sites', 'add', 'drifting.com'], { env: suite.env })).code).toBe(0);
     expect((await runCli(['enable', 'drifting.com'], { env: suite.env })).code).toBe(0);
     const [rule] = suite.fake.pageRules(zone.id);
-    suite.fake.deletePageRuleDirectly(zone.id, rule!.id);
+    suite.fake.deletePageRuleDirectly(zone.id, rule.id);
 
     const human = await runCli(['status', 'drifting.com', '--live'], { env: suite.env });
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain(`DRIFT rule_missing: rule ${rule!.id} (*drifting.com/*) is no longer in the zone`);
+    expect(human.stdout).toContain(`DRIFT rule_missing: rule ${rule.id} (*drifting.com/*) is no longer in the zone`);
     const live = JSON.parse((await runCli(['status', 'drifting.com', '--live', '--json'], { env: suite.env })).stdout);
     expect(live[0].drift.map((entry: { kind: string }) => entry.kind)).toEqual(['rule_missing']);
 

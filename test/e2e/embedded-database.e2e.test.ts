@@ -80,7 +80,7 @@ describe('the embedded default database', () => {
     try {
       const second = await startServer(env).catch((error: Error) => error);
       expect(second).toBeInstanceOf(Error);
-      expect(String(second)).toMatch(new RegExp(`server.*${first.process.pid}`));
+      expect(String(second as Error)).toMatch(new RegExp(`server.*${first.process.pid}`));
     } finally {
       await first.stop();
     }

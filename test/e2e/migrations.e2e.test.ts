@@ -31,6 +31,6 @@ describe('migrations', () => {
     const tables: { count: string }[] = await db.dataSource.query(
       `SELECT count(*) FROM information_schema.tables WHERE table_name IN ('cloudflare_sites', 'cloudflare_api_keys', 'maintenance_logs')`,
     );
-    expect(Number(tables[0]!.count)).toBe(3);
+    expect(Number(tables[0].count)).toBe(3);
   });
 });

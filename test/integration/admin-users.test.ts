@@ -44,7 +44,7 @@ describe('AdminUsersService', () => {
     const user = await users.authenticate(' OPS@example.com ', PASSWORD);
 
     expect(user).toMatchObject({ email: 'ops@example.com', lastLoginAt: expect.any(Date) });
-    expect((await users.list())[0]!.lastLoginAt).not.toBeNull();
+    expect((await users.list())[0].lastLoginAt).not.toBeNull();
   });
 
   it('replaces a hash made with older parameters at the next successful login', async () => {

@@ -99,7 +99,7 @@ describe('the default key', () => {
 
     for (let round = 0; round < 8; round += 1) {
       const [first, second] = round % 2 ? ['race-1', 'race-2'] : ['race-2', 'race-1'];
-      const results = await Promise.allSettled([ctx.apiKeys.setDefault(first!), other.apiKeys.setDefault(second!)]);
+      const results = await Promise.allSettled([ctx.apiKeys.setDefault(first), other.apiKeys.setDefault(second)]);
 
       expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
       const current = await defaults();

@@ -69,7 +69,7 @@ describe('bulk enable', () => {
     for (const domain of ['fleet-11.com', 'fleet-38.com']) {
       expect(failed[domain]).toMatchObject({ errorCode: '10000', message: expect.stringMatching(/Authentication error \(code 10000\) \(HTTP 403\)/) });
     }
-    expect(failed['fleet-52.com']!.message).toMatch(/Could not reach Cloudflare to (read zone|list the Page Rules)/);
+    expect(failed['fleet-52.com'].message).toMatch(/Could not reach Cloudflare to (read zone|list the Page Rules)/);
 
     for (const site of await siteRows(domains)) {
       const rules = fake.pageRules(zones.get(site.domain)!);
@@ -78,7 +78,7 @@ describe('bulk enable', () => {
       } else {
         expect(site.maintenanceState).toBe('on');
         expect(site.maintenanceReason).toBe('fleet upgrade');
-        expect(rules.map((rule) => [rule.id, rule.targetValue, rule.status])).toEqual([[site.maintenanceRules[0]!.id, `*${site.domain}/*`, 'active']]);
+        expect(rules.map((rule) => [rule.id, rule.targetValue, rule.status])).toEqual([[site.maintenanceRules[0].id, `*${site.domain}/*`, 'active']]);
         expect(site.maintenanceRules).toHaveLength(1);
       }
     }
@@ -163,7 +163,7 @@ describe('bulk sync', () => {
     const report = await ctx.bulk.run('sync', await ctx.selection.select({ domains: ['fleet-02.com', 'fleet-03.com'] }), { actor: 'test:sync' });
 
     expect(outcomes(report)).toEqual({ 'fleet-02.com': 'done', 'fleet-03.com': 'skipped' });
-    expect(report.results[0]!.message).toMatch(/pageRuleQuota: 3 → 50/);
+    expect(report.results[0].message).toMatch(/pageRuleQuota: 3 → 50/);
     const [synced] = await siteRows(['fleet-02.com']);
     expect(synced).toMatchObject({ pageRuleQuota: 50, maintenanceState: 'on' });
     expect(await db.dataSource.getRepository(MaintenanceLog).countBy({ actor: 'test:sync', action: 'sync' })).toBe(2);

@@ -35,11 +35,11 @@ describe('maintenance cycle', () => {
       actions: [forwardingAction(expectedUrl)],
     });
     for (const url of ['https://all-subs.com/', 'https://all-subs.com/images/a.png', 'http://shop.all-subs.com/cart']) {
-      expect(suite.fake.winningRule(zone.id, url)?.id).toBe(ours[0]!.id);
+      expect(suite.fake.winningRule(zone.id, url)?.id).toBe(ours[0].id);
     }
     const stored = await siteRow(site.id);
     expect(stored.maintenanceState).toBe('on');
-    expect(stored.maintenanceRules.map((rule) => rule.id)).toEqual([ours[0]!.id]);
+    expect(stored.maintenanceRules.map((rule) => rule.id)).toEqual([ours[0].id]);
     expect(stored.maintenanceReason).toBe('deploy 42');
 
     await suite.ctx.maintenance.disableMaintenance(stored, 'test:operator');
@@ -51,8 +51,8 @@ describe('maintenance cycle', () => {
       ['enable', 'success', 'test:operator'],
       ['disable', 'success', 'test:operator'],
     ]);
-    expect(logs[0]!.ruleIds).toEqual([ours[0]!.id]);
-    expect(logs[0]!.reason).toBe('deploy 42');
+    expect(logs[0].ruleIds).toEqual([ours[0].id]);
+    expect(logs[0].reason).toBe('deploy 42');
     expect(logs.every((log) => log.durationMs !== null && log.completedAt !== null)).toBe(true);
   });
 
@@ -68,7 +68,7 @@ describe('maintenance cycle', () => {
     await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator');
 
     const ours = suite.fake.pageRules(zone.id).filter((rule) => !before.some((user) => user.id === rule.id));
-    expect(ours.map((rule) => rule.targets[0]!.constraint.value).sort()).toEqual(
+    expect(ours.map((rule) => rule.targets[0].constraint.value).sort()).toEqual(
       ['api.some-subs.com/*', 'www.some-subs.com/**', 'some-subs.com/*'].sort(),
     );
     for (const rule of ours) {
@@ -77,7 +77,7 @@ describe('maintenance cycle', () => {
       expect(rule.priority).toBeGreaterThan(3);
     }
     expect(suite.fake.winningRule(zone.id, 'https://www.some-subs.com/x')?.id).toBe(
-      ours.find((rule) => rule.targets[0]!.constraint.value.includes('www'))!.id,
+      ours.find((rule) => rule.targets[0].constraint.value.includes('www'))!.id,
     );
     expect(suite.fake.winningRule(zone.id, 'https://blog.some-subs.com/')).toBeUndefined();
 
@@ -94,8 +94,8 @@ describe('maintenance cycle', () => {
       status: 'active',
     });
 
-    let enableError: unknown;
-    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator').catch((error) => (enableError = error));
+    let enableError: Error | undefined;
+    await suite.ctx.maintenance.enableMaintenance(site, null, 'test:operator').catch((error: Error) => (enableError = error));
 
     const afterEnable = suite.fake.pageRules(zone.id).find((rule) => rule.id === userRule.id);
     expect(afterEnable).toEqual(userRule);
@@ -104,8 +104,8 @@ describe('maintenance cycle', () => {
     } else {
       const ours = suite.fake.pageRules(zone.id).filter((rule) => rule.id !== userRule.id);
       expect(ours).toHaveLength(1);
-      expect(ours[0]!.targets[0]!.constraint.value).toBe('*same-pattern.com/**');
-      expect(suite.fake.winningRule(zone.id, 'https://same-pattern.com/')?.id).toBe(ours[0]!.id);
+      expect(ours[0].targets[0].constraint.value).toBe('*same-pattern.com/**');
+      expect(suite.fake.winningRule(zone.id, 'https://same-pattern.com/')?.id).toBe(ours[0].id);
       await suite.ctx.maintenance.disableMaintenance(await siteRow(site.id), 'test:operator');
     }
     expect(suite.fake.pageRules(zone.id)).toEqual([userRule]);
@@ -123,8 +123,8 @@ describe('maintenance cycle', () => {
     expect(stored.maintenanceRules).toEqual([]);
     const [log] = await logsOf(site.id);
     expect(log).toMatchObject({ action: 'enable', outcome: 'failed', errorCode: '10000' });
-    expect(log!.errorMessage).toContain('create rule 2 of 2 (www.rollback.com/*)');
-    expect(log!.errorMessage).toContain('removed');
+    expect(log.errorMessage).toContain('create rule 2 of 2 (www.rollback.com/*)');
+    expect(log.errorMessage).toContain('removed');
   });
 
   it('marks the site for reconciliation, keeping the rule ids, when the rollback itself fails', async () => {
@@ -139,7 +139,7 @@ describe('maintenance cycle', () => {
     expect(left).toHaveLength(1);
     const stored = await siteRow(site.id);
     expect(stored.maintenanceState).toBe('needs_reconcile');
-    expect(stored.maintenanceRules).toEqual([{ id: left[0]!.id, target: 'stuck.com/*' }]);
+    expect(stored.maintenanceRules).toEqual([{ id: left[0].id, target: 'stuck.com/*' }]);
     await expect(suite.ctx.maintenance.enableMaintenance(stored, null, 'test:operator')).rejects.toThrow(/needs reconciliation/);
 
     const cleanup = await suite.ctx.maintenance.disableMaintenance(stored, 'test:operator');
@@ -247,7 +247,7 @@ describe('retry policy', () => {
     expect(posts).toHaveLength(1);
     const rules = suite.fake.pageRules(zone.id);
     expect(rules).toHaveLength(1);
-    expect((await siteRow(site.id)).maintenanceRules.map((rule) => rule.id)).toEqual([rules[0]!.id]);
+    expect((await siteRow(site.id)).maintenanceRules.map((rule) => rule.id)).toEqual([rules[0].id]);
   });
 });
 

@@ -24,16 +24,16 @@ describe('live status and reconcile', () => {
     suite.fake.addPageRule(zone.id, { targetValue: 'deleted-by-hand.com/blog/*', actions: [userRule], priority: 1 });
     await suite.ctx.maintenance.enableMaintenance(site, 'upgrade', actor);
     const [ours] = (await siteRow(site.id)).maintenanceRules;
-    suite.fake.deletePageRuleDirectly(zone.id, ours!.id);
+    suite.fake.deletePageRuleDirectly(zone.id, ours.id);
 
     const live = await suite.ctx.reconcile.inspect(site);
-    expect(live.drift).toEqual([expect.objectContaining({ kind: 'rule_missing', ruleId: ours!.id })]);
+    expect(live.drift).toEqual([expect.objectContaining({ kind: 'rule_missing', ruleId: ours.id })]);
 
     const result = await suite.ctx.reconcile.reconcile(site, { actor });
 
     expect(result).toMatchObject({ outcome: 'repaired', repair: 'recreate' });
     const rules = suite.fake.pageRules(zone.id);
-    const recreated = rules.find((rule) => rule.targets[0]!.constraint.value === '*deleted-by-hand.com/*');
+    const recreated = rules.find((rule) => rule.targets[0].constraint.value === '*deleted-by-hand.com/*');
     expect(recreated).toMatchObject({ status: 'active', actions: [forwardingAction(`${TEST_PUBLIC_URL}/maintenance?site=deleted-by-hand.com`)] });
     expect(suite.fake.winningRule(zone.id, 'https://deleted-by-hand.com/blog/x')?.id).toBe(recreated!.id);
     const stored = await siteRow(site.id);
@@ -49,7 +49,7 @@ describe('live status and reconcile', () => {
     const { zone, site } = await givenSite(suite.ctx, suite.fake, 'inactive-now.com', { plan: 'pro', subdomains: 'www' });
     await suite.ctx.maintenance.enableMaintenance(site, null, actor);
     const [first] = (await siteRow(site.id)).maintenanceRules;
-    suite.fake.deletePageRuleDirectly(zone.id, first!.id);
+    suite.fake.deletePageRuleDirectly(zone.id, first.id);
     await sites().update({ id: site.id }, { isActive: false, inactiveReason: 'zone_missing' });
 
     const result = await suite.ctx.reconcile.reconcile(site, { actor });
@@ -135,12 +135,12 @@ describe('site settings', () => {
     const result = await suite.ctx.siteSettings.update(await siteRow(site.id), { subdomains: 'www' }, actor);
 
     expect(result).toMatchObject({ rulesReapplied: true, changed: ['subdomains'] });
-    const targets = suite.fake.pageRules(zone.id).map((rule) => rule.targets[0]!.constraint.value).sort();
+    const targets = suite.fake.pageRules(zone.id).map((rule) => rule.targets[0].constraint.value).sort();
     expect(targets).toEqual(['resettle.com/*', 'www.resettle.com/*']);
     const stored = await siteRow(site.id);
     expect(stored).toMatchObject({ maintenanceState: 'on', includeSubdomains: false, subdomainList: ['www'] });
     expect(stored.maintenanceRules.map((rule) => rule.target).sort()).toEqual(targets);
-    expect(stored.maintenanceRules.some((rule) => rule.id === before[0]!.id)).toBe(false);
+    expect(stored.maintenanceRules.some((rule) => rule.id === before[0].id)).toBe(false);
     const order = suite.fake.exchanges.filter((exchange) => exchange.path.startsWith(`/zones/${zone.id}/pagerules`) && exchange.method !== 'GET').slice(-3);
     expect(order.map((exchange) => exchange.method)).toEqual(['POST', 'POST', 'DELETE']);
   });

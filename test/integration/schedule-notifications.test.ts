@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DashboardService } from '../../src/admin/dashboard/dashboard.service.js';
 import type { WindowEvent } from '../../src/notifications/window-event.js';
+import { END_FAILING_NOTICE_INTERVAL_MS } from '../../src/schedules/window-lifecycle.service.js';
+import { WindowStore } from '../../src/schedules/window-store.js';
+import { SiteRepository } from '../../src/sites/site.repository.js';
 import { givenSite } from '../support/scenario.js';
 import { serviceSuite } from '../support/service-suite.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
@@ -49,8 +53,8 @@ describe('webhook notifications of a window', () => {
     expect(events(receiver).map((event) => event.type)).toEqual(['window.starting_soon', 'window.started', 'window.ended']);
     const [, started, ended] = events(receiver);
     expect(started).toMatchObject({ window: { id: window.id, title: 'Notified' }, sites: { total: 1, enabled: 1, failed: 0 } });
-    expect(started!.text).toContain('Notified');
-    expect(ended!.summary).toMatch(/ended: 1 sites taken out of maintenance/);
+    expect(started.text).toContain('Notified');
+    expect(ended.summary).toMatch(/ended: 1 sites taken out of maintenance/);
     expect(suite.fake.pageRules(zone.id)).toEqual([]);
   });
 
@@ -75,5 +79,51 @@ describe('webhook notifications of a window', () => {
     // Two events, each tried once and retried twice (NOTIFY_MAX_RETRIES=2).
     const types = events(receiver).map((event) => event.type).sort();
     expect(types).toEqual(['window.ended', 'window.ended', 'window.ended', 'window.started', 'window.started', 'window.started']);
+  });
+
+  it('sends window.end_failing at the first failed end and again after the interval, and the dashboard shows the window', async () => {
+    const { receiver, ctx } = await notifyingContext(() => 200);
+    const dashboard = new DashboardService(ctx.app.get(SiteRepository), ctx.app.get(WindowStore), ctx.logs);
+    const { site, zone } = await givenSite(ctx, suite.fake, 'stuck-in.com');
+    const stuck = at(start, 3 * 24 * 60);
+    ctx.clock.set(at(stuck, -120));
+    const window = await ctx.schedules.create({ title: 'Stuck', sites: [site.domain], start: stuck, durationMinutes: 30 }, 'test');
+    await ctx.schedules.processDue(stuck);
+    const end = at(stuck, 30);
+    // Cloudflare refuses every delete of the window's rule until the fault is cleared.
+    suite.fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), times: Infinity, fault: 'success-false' });
+
+    await ctx.schedules.processDue(end);
+    await ctx.notifier.settle();
+    const [started, failing] = events(receiver);
+    expect(events(receiver).map((event) => event.type)).toEqual(['window.started', 'window.end_failing']);
+    expect(failing).toMatchObject({ window: { id: window.id }, sites: { failed: 1, failures: [{ domain: 'stuck-in.com', error: expect.stringMatching(/delete rule 1 of 1/) }] } });
+    expect(failing!.summary).toMatch(/1 sites could not be taken out of maintenance \(stuck-in.com\); retrying/);
+    expect(started).toBeDefined();
+    const shown = (await dashboard.summary()).failingWindows;
+    expect(shown).toEqual([
+      expect.objectContaining({ id: window.id, title: 'Stuck', failingSince: end.toISOString(), notifiedAt: end.toISOString(), sitesStillIn: 1 }),
+    ]);
+    expect(shown[0]!.lastError).toMatch(/stuck-in.com: .*delete rule 1 of 1/);
+
+    // Retried on each pass, but told again only once the interval has passed.
+    const interval = END_FAILING_NOTICE_INTERVAL_MS / MINUTE;
+    for (const minutes of [1, 15, interval - 1]) await ctx.schedules.processDue(at(end, minutes));
+    await ctx.notifier.settle();
+    expect(events(receiver)).toHaveLength(2);
+    await ctx.schedules.processDue(at(end, interval));
+    await ctx.notifier.settle();
+    expect(events(receiver).map((event) => event.type)).toEqual(['window.started', 'window.end_failing', 'window.end_failing']);
+    expect(events(receiver)[2]!.at).toBe(at(end, interval).toISOString());
+    expect((await ctx.schedules.get(window.id)).status).toBe('active');
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
+
+    suite.fake.clearFaults();
+    await ctx.schedules.processDue(at(end, interval + 10));
+    await ctx.notifier.settle();
+    expect(events(receiver).map((event) => event.type).at(-1)).toBe('window.ended');
+    expect((await ctx.schedules.get(window.id)).status).toBe('completed');
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
+    expect((await dashboard.summary()).failingWindows).toEqual([]);
   });
 });

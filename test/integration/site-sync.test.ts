@@ -97,7 +97,7 @@ describe('sync-cloudflare', () => {
     const shared = await site('b-zone-000.com');
     expect(shared).toMatchObject({
       name: 'b-zone-000.com',
-      apiKeyId: keys.first!.id,
+      apiKeyId: keys.first.id,
       accountId: B,
       zoneId: zoneNamed('b-zone-000.com').id,
       zoneStatus: 'active',
@@ -110,8 +110,8 @@ describe('sync-cloudflare', () => {
       isActive: true,
     });
     expect(shared.lastSyncedAt).toBeInstanceOf(Date);
-    expect((await site('c-zone-001.com')).apiKeyId).toBe(keys.second!.id);
-    expect(keys.first!.lastUsedAt).toBeInstanceOf(Date);
+    expect((await site('c-zone-001.com')).apiKeyId).toBe(keys.second.id);
+    expect(keys.first.lastUsedAt).toBeInstanceOf(Date);
 
     // 7 pages for 230 zones: 3 statements a page at most, whatever a page holds.
     expect(report.pages).toBe(7);
@@ -124,7 +124,7 @@ describe('sync-cloudflare', () => {
       [null, '*', 'success', 'test:operator'],
       [null, '*', 'success', 'test:operator'],
     ]);
-    expect(audit[1]!.reason).toBe(
+    expect(audit[1].reason).toBe(
       'API key "second": 70 created, 0 updated, 0 unchanged, 0 deactivated, 0 failed, 60 left to an earlier key; 3 page(s)',
     );
   });
@@ -191,7 +191,7 @@ describe('sync-cloudflare', () => {
     expect(report.changes).toEqual([
       { action: 'deactivate', domain: 'c-zone-010.com', apiKey: 'second', fields: [{ field: 'isActive', from: true, to: false }] },
     ]);
-    expect(report.keys[1]!.deactivated).toBe(1);
+    expect(report.keys[1].deactivated).toBe(1);
     expect(await site('c-zone-010.com')).toMatchObject({ isActive: false, inactiveReason: 'zone_missing', zoneId: gone.id });
     expect(await db.dataSource.getRepository(CloudflareSite).count()).toBe(ZONE_COUNT);
 
@@ -199,7 +199,7 @@ describe('sync-cloudflare', () => {
     const again = await sync();
 
     expect(again).toMatchObject({ created: 0, updated: 1, deactivated: 0 });
-    expect(again.changes[0]!.fields).toEqual([
+    expect(again.changes[0].fields).toEqual([
       { field: 'zoneId', from: gone.id, to: back.id },
       { field: 'isActive', from: false, to: true },
     ]);

@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function receiverAnswering(...answers: ReceiverAnswer[]): Promise<WebhookReceiver> {
-  receiver = await startWebhookReceiver((index) => answers[Math.min(index, answers.length - 1)]!);
+  receiver = await startWebhookReceiver((index) => answers[Math.min(index, answers.length - 1)]);
   return receiver;
 }
 
@@ -47,9 +47,9 @@ describe('WebhookNotifier', () => {
 
     const [request] = await received(1);
     expect(request).toMatchObject({ method: 'POST', path: receiver!.secretPath });
-    expect(request!.headers['content-type']).toBe('application/json');
-    expect(request!.headers['user-agent']).toBe('cloudflare-maintenance');
-    expect(JSON.parse(request!.body)).toEqual({ ...event, text: event.summary });
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['user-agent']).toBe('cloudflare-maintenance');
+    expect(JSON.parse(request.body)).toEqual({ ...event, text: event.summary });
     expect(warnings).toEqual([]);
   });
 

@@ -76,7 +76,7 @@ export class AdminClient {
 /** The message the login page shows (AdminJS renders it client-side from the page's initial state). */
 export function loginError(page: string): string | null {
   const state = /window\.__APP_STATE__ = JSON\.parse\('(.*)'\);/.exec(page);
-  return state ? (JSON.parse(state[1]!) as { errorMessage: string | null }).errorMessage : null;
+  return state ? (JSON.parse(state[1]) as { errorMessage: string | null }).errorMessage : null;
 }
 
 function jsonBody(data: Record<string, unknown> | undefined): RequestInit {

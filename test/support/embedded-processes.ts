@@ -29,7 +29,7 @@ export function startWorker(config: Record<string, unknown>): Worker {
   const waiters: { event: string; resolve: (e: WorkerEvent) => void; reject: (e: Error) => void }[] = [];
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     let newline: number;
     while ((newline = stdout.indexOf('\n')) >= 0) {
@@ -43,7 +43,7 @@ export function startWorker(config: Record<string, unknown>): Worker {
       }
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stderr })),
   );

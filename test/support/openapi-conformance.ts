@@ -1,6 +1,7 @@
 /**
  * Checks requests and responses against Cloudflare's published OpenAPI 3.0 document
- * (`/work/shared/cloudflare/openapi-subset.json`), using ajv on a JSON Schema translation of it.
+ * (a copy in `test/support/cloudflare-openapi/`, BSD-3-Clause, see its LICENSE), using ajv on a JSON
+ * Schema translation of it.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ export interface ResponseUnderTest {
   contentType?: string;
 }
 
-const SPEC_PATH = fileURLToPath(new URL('../../../shared/cloudflare/openapi-subset.json', import.meta.url));
+const SPEC_PATH = fileURLToPath(new URL('./cloudflare-openapi/openapi-subset.json', import.meta.url));
 const BASE_PATH = '/client/v4';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -165,7 +166,7 @@ function validators(doc: Json, mode: Mode, coerceTypes: false | 'array'): Valida
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes });
   addFormats(ajv);
   for (const [name, schema] of Object.entries<Json>(doc.components?.schemas ?? {})) {
-    ajv.addSchema(toJsonSchema(doc, schema, mode) as AnySchema, schemaUri(mode, name));
+    ajv.addSchema(toJsonSchema(doc, schema, mode), schemaUri(mode, name));
   }
   return { ajv, mode, doc, cache: new WeakMap() };
 }
@@ -231,7 +232,7 @@ function refUri(ref: string, mode: Mode): string {
 function resolve(doc: Json, node: Json): Json {
   let current = node;
   for (let hops = 0; typeof current?.$ref === 'string' && hops < 20; hops += 1) {
-    const pointer = (current.$ref as string).replace(/^#\//, '').split('/');
+    const pointer = (current.$ref).replace(/^#\//, '').split('/');
     current = pointer.reduce<Json>((acc, part) => acc?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
   }
   return current ?? {};

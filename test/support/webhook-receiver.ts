@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 
 export interface ReceivedRequest {
   method: string;
@@ -17,7 +17,7 @@ export interface WebhookReceiver {
   secretPath: string;
   requests: ReceivedRequest[];
   /** Resolves once `count` requests have arrived. */
-  received(count: number): Promise<ReceivedRequest[]>;
+  received: (count: number) => Promise<ReceivedRequest[]>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +26,7 @@ export async function startWebhookReceiver(answer: (index: number) => ReceiverAn
   const requests: ReceivedRequest[] = [];
   const waiters: { count: number; resolve: (requests: ReceivedRequest[]) => void }[] = [];
   const hanging: ServerResponse[] = [];
-  const server = createServer(async (request, response) => {
+  const record = async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const index = requests.push({
@@ -43,7 +43,8 @@ export async function startWebhookReceiver(answer: (index: number) => ReceiverAn
     if (reply === 'hang') hanging.push(response);
     // Echoes the path on failure as some servers do (Express: "Cannot POST /…"), to prove it is not logged.
     else response.writeHead(reply, { 'Content-Type': 'text/plain' }).end(reply < 300 ? 'ok' : `Cannot POST ${request.url}`);
-  });
+  };
+  const server = createServer((request, response) => void record(request, response));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

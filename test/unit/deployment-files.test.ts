@@ -26,6 +26,16 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/main\.js"\]/);
   });
 
+  it('every stage runs Node 24 LTS, the version package.json and CI ask for', () => {
+    const stages = [...read('Dockerfile').matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(stages).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
+    expect(JSON.parse(read('package.json')).engines.node).toBe('>=22.12');
+    const ci = read('.ci/run');
+    expect(ci).toMatch(/node-linux-\$arch@24/);
+    expect(ci.indexOf('node --version')).toBeGreaterThan(-1);
+    expect(ci.indexOf('node --version')).toBeLessThan(ci.indexOf('npm ci'));
+  });
+
   it('.env.example documents every variable the config reads', () => {
     const example = read('.env.example');
     const schema = read('src/config/config.schema.ts');

@@ -358,6 +358,16 @@ describe('FakeCloudflare: injected faults', () => {
     expect(body.result).toBeNull();
   });
 
+  it("'bad-gateway-html' answers 502 with an HTML page, as a proxy whose origin failed would", async () => {
+    fake.injectFault({ method: 'GET', path: `/zones/${zone.id}`, fault: 'bad-gateway-html' });
+    const response = await fetch(`${fake.baseURL}/zones/${zone.id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('text/html');
+    expect(await response.text()).toMatch(/^<html>.*502 Bad Gateway/);
+    expect(fake.violations()).toEqual([]);
+    await expect(client().zones.get({ zone_id: zone.id })).resolves.toMatchObject({ id: zone.id });
+  });
+
   it('a status fault answers a conforming failure envelope, with retry-after when given', async () => {
     fake.injectFault({ method: 'POST', fault: { status: 503, retryAfterSeconds: 7 } });
     const error = await thrown(() =>

@@ -34,7 +34,7 @@ describe('webhookText', () => {
     const lines = webhookText(withFailures(failures)).split('\n');
     expect(lines).toHaveLength(2 + 10 + 1);
     expect(lines.at(-1)).toBe('… and 3 more');
-    expect(lines[2]!.length).toBeLessThan(230);
+    expect(lines[2].length).toBeLessThan(230);
   });
 
   it('escapes what Slack would read as markup, so that <!channel> or a link shows as written', () => {

@@ -6,11 +6,13 @@ import type { DashboardSummary } from '../dashboard/dashboard-summary.js';
 const api = new ApiClient();
 const h = new ViewHelpers();
 const SITES = 'CloudflareSite';
+const WINDOWS = 'ScheduledMaintenance';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '');
 const percent = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} %`);
 const millis = (value: number | null) => (value === null ? '–' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`);
 const siteUrl = (id: string) => h.recordActionUrl({ resourceId: SITES, recordId: id, actionName: 'show' });
+const windowUrl = (id: string) => h.recordActionUrl({ resourceId: WINDOWS, recordId: id, actionName: 'show' });
 
 const Card: React.FC<{ title: string; testId: string; children: React.ReactNode }> = ({ title, testId, children }) => (
   <Box width={[1, 1 / 2, 1 / 3]} p="default">
@@ -90,6 +92,18 @@ const Dashboard: React.FC = () => {
           </Text>
         ))}
       </Card>
+      {summary.failingWindows.length > 0 ? (
+        <Card title="Windows failing to end" testId="dashboard-end-failing">
+          <Figure value={summary.failingWindows.length} note="past their end with sites still in maintenance; retried on every pass" />
+          {summary.failingWindows.map((window) => (
+            <Text key={window.id} mt="sm" variant="sm">
+              <Link href={windowUrl(window.id)}>{window.title}</Link>: ended {when(window.endsAt)}, {window.sitesStillIn} sites still in maintenance,
+              failing since {when(window.failingSince)}
+              {window.lastError ? ` — ${window.lastError}` : ''}
+            </Text>
+          ))}
+        </Card>
+      ) : null}
       <Card title="Failures in the last 24 h" testId="dashboard-failures">
         <Figure value={failures.count} />
         {failures.latest.map((failure) => (

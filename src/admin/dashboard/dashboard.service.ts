@@ -18,10 +18,11 @@ export class DashboardService {
   ) {}
 
   async summary(): Promise<DashboardSummary> {
-    const [sites, inMaintenance, upcomingWindows, failures, stats, perDay] = await Promise.all([
+    const [sites, inMaintenance, upcomingWindows, endFailing, failures, stats, perDay] = await Promise.all([
       this.sites.counts(),
       this.sitesInMaintenance(),
       this.upcomingWindows(),
+      this.failingWindows(),
       this.logs.failuresSince(new Date(Date.now() - DAY_MS), SHOWN),
       this.logs.getStats({ days: 30 }),
       this.logs.dailyCounts({ days: CHART_DAYS }),
@@ -31,6 +32,7 @@ export class DashboardService {
       sites,
       inMaintenance,
       upcomingWindows,
+      failingWindows: endFailing,
       failures: {
         count: failures.count,
         latest: failures.latest.map((log) => ({
@@ -49,6 +51,17 @@ export class DashboardService {
   private async sitesInMaintenance(): Promise<DashboardSummary['inMaintenance']> {
     const rows = await this.sites.inMaintenance(SHOWN);
     return rows.map((row) => ({ ...row, since: row.since?.toISOString() ?? null }));
+  }
+
+  /** Windows past their end whose sites do not all come out (window.end_failing), longest failing first. */
+  private async failingWindows(): Promise<DashboardSummary['failingWindows']> {
+    const rows = await this.windows.failingToEnd(SHOWN);
+    return rows.map((row) => ({
+      ...row,
+      endsAt: row.endsAt.toISOString(),
+      failingSince: row.failingSince.toISOString(),
+      notifiedAt: row.notifiedAt?.toISOString() ?? null,
+    }));
   }
 
   /** Windows running now or still to come, soonest first. */

@@ -24,10 +24,10 @@ const computedParams: After<ActionResponse> = async (response) => {
     params.sites = own.map((entry) => entry.site.domain).join(', ');
     params.siteCount = own.length;
     params.siteOutcomes = own.map((entry) => `${entry.site.domain}: ${entry.execution}${entry.detail ? ` (${entry.detail})` : ''}`).join('\n');
-    params.start = localTime(new Date(params.startsAt), timezone);
-    params.end = localTime(new Date(params.endsAt), timezone);
-    params.localStart = formatInZone(new Date(params.startsAt), timezone);
-    params.localEnd = formatInZone(new Date(params.endsAt), timezone);
+    params.start = localTime(new Date(params.startsAt as string | Date), timezone);
+    params.end = localTime(new Date(params.endsAt as string | Date), timezone);
+    params.localStart = formatInZone(new Date(params.startsAt as string | Date), timezone);
+    params.localEnd = formatInZone(new Date(params.endsAt as string | Date), timezone);
     params.occurrences = ((flat.get(params, 'history') ?? []) as OccurrenceRecord[]).map(occurrenceLine).join('\n');
     params.manualStart = params.autoEnable === false;
     params.manualEnd = params.autoDisable === false;

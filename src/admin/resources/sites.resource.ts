@@ -20,9 +20,9 @@ function computedParams(services: AdminServices): After<ActionResponse> {
     const records = recordsOf(response);
     const lastEnabled = await services.get(LogsService).lastEnabled(records.map((record) => record.id));
     for (const { id, params } of records) {
-      const subdomainList: string[] = flat.get(params, 'subdomainList') ?? [];
-      const rules: OwnedRule[] = flat.get(params, 'maintenanceRules') ?? [];
-      params.coverage = siteCoverage({ includeSubdomains: params.includeSubdomains, subdomainList });
+      const subdomainList = (flat.get(params, 'subdomainList') as string[] | undefined) ?? [];
+      const rules = (flat.get(params, 'maintenanceRules') as OwnedRule[] | undefined) ?? [];
+      params.coverage = siteCoverage({ includeSubdomains: params.includeSubdomains as boolean, subdomainList });
       params.subdomains = params.includeSubdomains ? '' : subdomainList.join(', ');
       params.rules = rules.map((rule) => `${rule.id} (${rule.target})`).join(', ');
       params.lastMaintenanceAt = lastEnabled.get(id)?.toISOString() ?? null;

@@ -28,7 +28,7 @@ export class AdminCreateUserCommand extends OutputCommand {
     await this.output.run(
       options,
       async () => {
-        const address = parseEmail(email!); // before the password is typed, not after
+        const address = parseEmail(email); // before the password is typed, not after
         return this.users.create({ email: address, password: await readNewPassword() });
       },
       (user) => `Created admin user ${user.email}. Log in at ${adminPanelUrl(this.config)}.`,

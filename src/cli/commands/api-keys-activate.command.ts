@@ -13,6 +13,6 @@ export class ApiKeysActivateCommand extends OutputCommand {
   }
 
   async run([name]: string[], options: OutputOptions): Promise<void> {
-    await this.output.run(options, () => this.apiKeys.activate(name!), (key) => `Activated API key "${key.name}" (${key.token}).`);
+    await this.output.run(options, () => this.apiKeys.activate(name), (key) => `Activated API key "${key.name}" (${key.token}).`);
   }
 }

@@ -24,7 +24,7 @@ export class ApiKeysAddCommand extends OutputCommand<AddOptions> {
   async run([name]: string[], options: AddOptions): Promise<void> {
     await this.output.run(
       options,
-      async () => this.apiKeys.add({ name: name!, token: await readSecret('Cloudflare API token: '), makeDefault: options.default }),
+      async () => this.apiKeys.add({ name, token: await readSecret('Cloudflare API token: '), makeDefault: options.default }),
       (key) => `Saved API key "${key.name}" (${key.token})${key.isDefault ? ' as the default' : ''}.`,
     );
   }

@@ -18,7 +18,7 @@ export class ApiKeysDeactivateCommand extends OutputCommand {
   }
 
   async run([name]: string[], options: OutputOptions): Promise<void> {
-    await this.output.run(options, () => this.apiKeys.deactivate(name!), ({ key, wasDefault, siteCount }) =>
+    await this.output.run(options, () => this.apiKeys.deactivate(name), ({ key, wasDefault, siteCount }) =>
       [
         `Deactivated API key "${key.name}".`,
         siteCount ? `${siteCount} site(s) use it and cannot be operated until it is activated again.` : '',

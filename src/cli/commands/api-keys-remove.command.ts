@@ -13,7 +13,7 @@ export class ApiKeysRemoveCommand extends OutputCommand {
   }
 
   async run([name]: string[], options: OutputOptions): Promise<void> {
-    await this.output.run(options, () => this.apiKeys.remove(name!), (key) =>
+    await this.output.run(options, () => this.apiKeys.remove(name), (key) =>
       key.isDefault
         ? `Removed API key "${key.name}". It was the default: choose another with \`maintenance api-keys set-default <name>\`.`
         : `Removed API key "${key.name}".`,

@@ -20,7 +20,7 @@ export class ApiKeysRotateCommand extends OutputCommand {
   async run([name]: string[], options: OutputOptions): Promise<void> {
     await this.output.run(
       options,
-      async () => this.apiKeys.rotate(name!, await readSecret('New Cloudflare API token: ')),
+      async () => this.apiKeys.rotate(name, await readSecret('New Cloudflare API token: ')),
       (key) => `Rotated API key "${key.name}": now ${key.token}.`,
     );
   }

@@ -13,6 +13,6 @@ export class ApiKeysSetDefaultCommand extends OutputCommand {
   }
 
   async run([name]: string[], options: OutputOptions): Promise<void> {
-    await this.output.run(options, () => this.apiKeys.setDefault(name!), (key) => `"${key.name}" is now the default API key.`);
+    await this.output.run(options, () => this.apiKeys.setDefault(name), (key) => `"${key.name}" is now the default API key.`);
   }
 }

@@ -21,7 +21,7 @@ export class ApiKeysVerifyCommand extends OutputCommand {
     await this.output.run(
       options,
       async () => {
-        const verification = await this.apiKeys.verify(name!);
+        const verification = await this.apiKeys.verify(name);
         if (verification.status !== 'active') process.exitCode = EXIT_FAILED;
         return verification;
       },

@@ -17,7 +17,7 @@ export class ScheduleCancelCommand extends OutputCommand {
   async run([id]: string[], options: OutputOptions): Promise<void> {
     await this.output.run(
       options,
-      async () => windowView(await this.schedules.cancel(id!, cliActor())),
+      async () => windowView(await this.schedules.cancel(id, cliActor())),
       (window) => `Cancelled "${window.title}" (${window.id}).`,
     );
   }

@@ -16,7 +16,7 @@ export class ScheduleShowCommand extends OutputCommand {
   async run([id]: string[], options: OutputOptions): Promise<void> {
     await this.output.run(
       options,
-      async () => windowView(await this.schedules.get(id!)),
+      async () => windowView(await this.schedules.get(id)),
       (window) =>
         [
           `${window.title} (${window.id}): ${window.status}`,

@@ -14,8 +14,9 @@ const PROBE_TIMEOUT_MS = 2_000;
 
 /**
  * Opens the embedded database in `dataDir` safely when a server and several CLI processes start at
- * once (DESIGN.md §4). Exactly one process owns the folder and serves it over a socket; the caller
- * always gets pg connection options, whether it serves the database itself or not:
+ * once (docs/embedded-database.md#who-serves-who-connects). Exactly one process owns the folder and
+ * serves it over a socket; the caller always gets pg connection options, whether it serves the database
+ * itself or not:
  * - nobody owns it (or its owner died): take the lock, open PGlite, serve it;
  * - a live server owns it: a CLI connects to it as a client; a server refuses (EmbeddedDatabaseBusyError);
  * - a live CLI owns it: wait (bounded by waitForOwnerMs) for it to finish, then try again; a server

@@ -9,7 +9,7 @@ export interface Holder {
 
 /**
  * Alive means: same kernel boot and the pid still exists. Deliberately no age or mtime check: PGlite
- * runs queries synchronously and can stall its owner's event loop for seconds (DESIGN.md §4).
+ * runs queries synchronously and can stall its owner's event loop for seconds (docs/embedded-database.md#one-owner).
  */
 export function isHolderAlive(holder: Holder): boolean {
   const current = bootId();

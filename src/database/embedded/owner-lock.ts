@@ -8,7 +8,7 @@ import { isHolderAlive, parseHolder } from './holder-liveness.js';
 import { removeStaleFile } from './stale-file-removal.js';
 import type { EmbeddedConnection, EmbeddedRole } from './types.js';
 
-/** The one owner of DATA_DIR's PGlite folder (two processes opening it corrupt it, DESIGN.md §4). */
+/** The one owner of DATA_DIR's PGlite folder (two processes opening it corrupt it: docs/embedded-database.md#one-owner). */
 export const OWNER_LOCK_FILE = 'owner.lock';
 
 export interface OwnerLockContent {

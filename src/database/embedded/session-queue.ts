@@ -71,7 +71,7 @@ interface Pending {
  * extended-protocol exchange (it only holds other connections while `isInTransaction()`, which is
  * false between Parse and Sync). With the socket handler splitting packets into single messages, a
  * message larger than one socket read lets another connection's Parse replace the unnamed statement
- * before Bind: wrong statement, wrong parameters (DESIGN.md §4).
+ * before Bind: wrong statement, wrong parameters (docs/embedded-database.md#one-session-for-every-connection).
  *
  * Rule here: all connections share one PGlite session, and a connection owns it from its first
  * message until PGlite answers ReadyForQuery 'I' (idle); meanwhile only that connection's messages
@@ -198,7 +198,7 @@ export class SessionQueue {
 export function installSessionQueue(server: PGLiteSocketServer, db: PGlite): SessionQueue {
   const internals = server as unknown as { queryQueue?: { enqueue?: unknown; clearTransactionIfNeeded?: unknown } };
   if (typeof internals.queryQueue?.enqueue !== 'function' || typeof internals.queryQueue.clearTransactionIfNeeded !== 'function') {
-    throw new Error('@electric-sql/pglite-socket changed its internals: cannot install the session queue (see DESIGN.md §4)');
+    throw new Error('@electric-sql/pglite-socket changed its internals: cannot install the session queue (see docs/embedded-database.md#one-session-for-every-connection)');
   }
   const queue = new SessionQueue(db);
   (internals as { queryQueue: unknown }).queryQueue = queue;

@@ -115,6 +115,12 @@ function injectFault(
     deps.record({ ...exchange, status: 200, responseBody: body }, requestViolations);
     return { kind: 'send', status: 200, headers: jsonHeaders(), body };
   }
+  if (fault === 'bad-gateway-html') {
+    // Not an API answer at all, so not checked against the API's schema.
+    const body = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>cloudflare</center></body></html>';
+    deps.record({ ...exchange, status: 502, responseBody: body }, requestViolations);
+    return { kind: 'send', status: 502, headers: { 'content-type': 'text/html' }, body };
+  }
   if (fault === 'success-false') {
     // Cloudflare sometimes answers HTTP 200 with success:false; no schema allows it, so it is not checked.
     const body = failureBody([{ code: 1000, message: 'Fake Cloudflare: injected success:false' }]);

@@ -1,7 +1,7 @@
 import { BASE_PATH, handleRequest } from './exchange-pipeline.js';
 import { FakeHttpServer } from './fake-cloudflare.server.js';
 import { FakeState, publicRule } from './fake-state.js';
-import { FaultBook } from './faults.js';
+import { FaultBook, type InjectedFault } from './faults.js';
 import { duplicateTarget, pageRuleProblems, toRuleFields } from './page-rule-validation.js';
 import { RateLimiter } from './rate-limiter.js';
 import { hostInZone, matchesTarget } from './target-match.js';
@@ -128,8 +128,9 @@ export class FakeCloudflare {
     return winner && publicRule(winner);
   }
 
-  injectFault(rule: FaultRule): void {
-    this.faults.inject(rule);
+  /** Arms a fault; the handle tells whether it has fired (as often as `times` says). */
+  injectFault(rule: FaultRule): InjectedFault {
+    return this.faults.inject(rule);
   }
 
   clearFaults(): void {

@@ -9,6 +9,11 @@ interface ArmedFault {
   afterHandling: boolean;
 }
 
+/** What injectFault returns: whether the fault has fired as often as it was armed for. */
+export interface InjectedFault {
+  spent(): boolean;
+}
+
 export interface FiredFault {
   fault: FaultKind;
   afterHandling: boolean;
@@ -18,17 +23,19 @@ export interface FiredFault {
 export class FaultBook {
   private faults: ArmedFault[] = [];
 
-  inject(rule: FaultRule): void {
+  inject(rule: FaultRule): InjectedFault {
     const times = rule.times ?? 1;
     if (!(times > 0)) throw new Error('FakeCloudflare: a fault needs times > 0');
-    this.faults.push({
+    const armed: ArmedFault = {
       method: rule.method?.toUpperCase(),
       path: rule.path,
       skip: rule.skip ?? 0,
       remaining: times,
       fault: rule.fault,
       afterHandling: rule.afterHandling ?? false,
-    });
+    };
+    this.faults.push(armed);
+    return { spent: () => armed.remaining <= 0 };
   }
 
   clear(): void {

@@ -72,7 +72,9 @@ export type FaultKind =
   | 'reset'
   | 'timeout'
   | 'invalid-json'
-  | 'success-false';
+  | 'success-false'
+  /** What a proxy in front of Cloudflare answers when its origin fails: 502 with an HTML page. */
+  | 'bad-gateway-html';
 
 export interface FaultRule {
   method?: string;

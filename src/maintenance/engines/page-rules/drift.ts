@@ -14,7 +14,7 @@ function describe(rule: PageRuleRecord): string {
 }
 
 /**
- * How the rules actually in the zone differ from what we stored (docs/promises.md). `claimAbandoned`:
+ * How the rules actually in the zone differ from what we stored (docs/promises.md#the-truth-is-in-cloudflare). `claimAbandoned`:
  * the site is in a transitional state whose process is gone or whose claim went stale.
  */
 export function detectDrift(

@@ -2,7 +2,7 @@ import type { SiteRuleSettings } from '../../redirect-url.js';
 
 /**
  * `*example.com/*` covers the apex and every subdomain in one rule; otherwise the apex plus one rule
- * per listed subdomain (docs/cloudflare-facts.md).
+ * per listed subdomain (docs/cloudflare-facts.md#patterns).
  */
 export function maintenanceTargets(site: SiteRuleSettings): string[] {
   if (site.includeSubdomains) return [`*${site.domain}/*`];

@@ -36,7 +36,7 @@ function targetOf(rule: PageRuleRecord): string | undefined {
 /**
  * Which rules enabling maintenance needs, from the site's settings and the zone's current rules.
  * Every new rule outranks every rule already in the zone, because only the highest-priority matching
- * rule applies (docs/cloudflare-facts.md). Throws before anything is written when the zone cannot take the plan.
+ * rule applies (docs/cloudflare-facts.md#priority). Throws before anything is written when the zone cannot take the plan.
  */
 export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: ZoneToPlan): EnablePlan {
   const adopted: OwnedRule[] = [];
@@ -86,7 +86,7 @@ export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: Zon
 
 /**
  * The rules of ours in the zone: those whose ids we stored, plus (for ids lost in a crash) any rule
- * with exactly one of our patterns AND our redirect URL. Nothing else is ever deleted (docs/promises.md).
+ * with exactly one of our patterns AND our redirect URL. Nothing else is ever deleted (docs/promises.md#ours-only).
  */
 export function findOwnedRules(
   site: SiteRuleSettings,
