@@ -247,7 +247,7 @@ export class ApiKeysService {
   }
 
   private async siteCount(apiKeyId: string): Promise<number> {
-    const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM cloudflare_sites WHERE api_key_id = $1', [apiKeyId]);
+    const [{ count }]: { count: number }[] = await this.dataSource.query('SELECT count(*)::int AS count FROM cloudflare_sites WHERE api_key_id = $1', [apiKeyId]);
     return count;
   }
 

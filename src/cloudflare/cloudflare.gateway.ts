@@ -119,7 +119,7 @@ export class CloudflareGateway {
           priority: spec.priority,
           // Cloudflare's default is "disabled" (docs/cloudflare-facts.md#page-rules).
           status: 'active',
-        } as Parameters<Cloudflare['pageRules']['create']>[0]),
+        }),
       );
       return result;
     };

@@ -58,7 +58,7 @@ export class BulkOperationsService {
     }
     const dryRun = options.dryRun ?? false;
     const limit = pLimit(concurrency);
-    const results: BulkSiteResult[] = new Array(sites.length);
+    const results = new Array<BulkSiteResult>(sites.length);
     await Promise.all(
       interleaveByApiKey(sites).map(({ site, index }) =>
         limit(async () => {
@@ -112,7 +112,7 @@ function interleaveByApiKey(sites: CloudflareSite[]): { site: CloudflareSite; in
   const queues = [...byKey.values()];
   const order: { site: CloudflareSite; index: number }[] = [];
   for (let round = 0; order.length < sites.length; round += 1) {
-    for (const queue of queues) if (round < queue.length) order.push(queue[round]!);
+    for (const queue of queues) if (round < queue.length) order.push(queue[round]);
   }
   return order;
 }

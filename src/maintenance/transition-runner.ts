@@ -33,15 +33,15 @@ export interface TransitionContext {
   client: KeyBoundClient;
   progress: Progress;
   /** Stores the site's rules as they stand now (each one as soon as it exists). */
-  record(rules: OwnedRule[]): Promise<void>;
+  record: (rules: OwnedRule[]) => Promise<void>;
   /** Deletes what it can; returns the rules that could not be deleted. */
-  removeEach(rules: OwnedRule[]): Promise<OwnedRule[]>;
+  removeEach: (rules: OwnedRule[]) => Promise<OwnedRule[]>;
 }
 
 export interface RollbackContext {
   progress: Progress;
   /** As in TransitionContext; when the work failed before a client existed, nothing is deleted. */
-  removeEach(rules: OwnedRule[]): Promise<OwnedRule[]>;
+  removeEach: (rules: OwnedRule[]) => Promise<OwnedRule[]>;
 }
 
 export interface TransitionDone {

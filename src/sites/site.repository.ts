@@ -114,7 +114,7 @@ export class SiteRepository {
   }
 
   async counts(): Promise<SiteCounts> {
-    const [row] = await this.dataSource.query(
+    const [row]: SiteCounts[] = await this.dataSource.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE maintenance_state = 'on')::int AS "inMaintenance",
               count(*) FILTER (WHERE maintenance_state = 'needs_reconcile')::int AS "needsReconcile",
@@ -164,7 +164,7 @@ export class SiteRepository {
     state: MaintenanceState,
     settings: RuleSettings & Pick<CloudflareSite, 'name' | 'isActive' | 'inactiveReason' | 'apiKeyId'>,
   ): Promise<CloudflareSite | null> {
-    const [rows] = await this.dataSource.query(
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
       `UPDATE cloudflare_sites
           SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
               include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9, updated_at = now()
@@ -187,7 +187,7 @@ export class SiteRepository {
 
   /** Only a site out of maintenance is deleted, or its rules would stay with nobody to remove them. */
   async removeIfOff(siteId: string): Promise<boolean> {
-    const [, deleted] = await this.dataSource.query(`DELETE FROM cloudflare_sites WHERE id = $1 AND maintenance_state = 'off'`, [siteId]);
+    const [, deleted]: [unknown, number] = await this.dataSource.query(`DELETE FROM cloudflare_sites WHERE id = $1 AND maintenance_state = 'off'`, [siteId]);
     return Boolean(deleted);
   }
 
@@ -205,7 +205,7 @@ export class SiteRepository {
   ): Promise<{ site: CloudflareSite; log: MaintenanceLog } | null> {
     shutdownGate.admit(subject.domain);
     return this.dataSource.transaction(async (manager) => {
-      const [rows] = await manager.query(
+      const [rows]: [{ id: string }[], number] = await manager.query(
         `UPDATE cloudflare_sites
             SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now()
           WHERE id = $1

@@ -4,10 +4,13 @@ import { ZONE_FACT_FIELDS, type ZoneFacts } from './zone-facts.js';
 /** What sync needs to know of a stored site to decide what to do with its zone. */
 export type SyncedSite = Pick<CloudflareSite, 'id' | 'domain' | 'apiKeyId' | 'isActive' | 'inactiveReason'> & ZoneFacts;
 
+/** A zone fact's value, or isActive's. */
+export type FactValue = string | number | boolean | null;
+
 export interface FieldChange {
   field: keyof ZoneFacts | 'isActive';
-  from: unknown;
-  to: unknown;
+  from: FactValue;
+  to: FactValue;
 }
 
 export type ZoneSyncStep =
@@ -39,6 +42,6 @@ export function describeChanges(changes: FieldChange[]): string {
   return changes.map((change) => `${change.field}: ${show(change.from)} → ${show(change.to)}`).join(', ');
 }
 
-function show(value: unknown): string {
+function show(value: FactValue | undefined): string {
   return value === null || value === undefined ? '(none)' : String(value);
 }

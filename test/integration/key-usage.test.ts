@@ -35,7 +35,7 @@ describe('last_used_at of the key', () => {
     const { zone, site } = await givenSite(suite.ctx, suite.fake, 'usage-reconcile.com');
     await suite.ctx.maintenance.enableMaintenance(site, null, actor);
     const [ours] = (await siteRow(site.id)).maintenanceRules;
-    suite.fake.deletePageRuleDirectly(zone.id, ours!.id);
+    suite.fake.deletePageRuleDirectly(zone.id, ours.id);
     await clearLastUsed(site.apiKeyId);
 
     const result = await suite.ctx.reconcile.reconcile(await siteRow(site.id), { actor });

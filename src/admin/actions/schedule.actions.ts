@@ -29,7 +29,7 @@ function inputOf(request: ActionRequest): WindowInput {
  * AdminJS shows a new record's checkbox unticked and the service's default is to act.
  */
 function negated(request: ActionRequest, name: string): boolean | undefined {
-  const value = request.payload?.[name];
+  const value: unknown = request.payload?.[name];
   return value === undefined ? undefined : !(value === true || value === 'true');
 }
 

@@ -66,7 +66,7 @@ export function reconcileAction(services: AdminServices): AdminAction {
     ...recordMutation(form, async (_request, context) => {
       const site = await siteOfRecord(services, context);
       const { results, interruptedLogsClosed } = await services.get(ReconcileService).run({ domains: [site.domain] }, { actor: actorOf(context) });
-      const result = results[0]!;
+      const result = results[0];
       const failed = result.outcome === 'failed' || result.outcome === 'busy' || result.outcome === 'reported';
       const closed = interruptedLogsClosed ? `; ${interruptedLogsClosed} interrupted audit row(s) closed.` : '';
       return { message: `${result.domain}: ${result.message}${closed}`, type: failed ? 'error' : 'success' };
