@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
+import type { KeyBoundClient } from '../cloudflare/key-bound-client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import { maskToken, parseKeyName, parseToken } from './api-key-input.validation.js';
 import { CloudflareApiKey } from './cloudflare-api-key.entity.js';
@@ -46,6 +48,7 @@ export class ApiKeysService {
     private readonly dataSource: DataSource,
     private readonly verifier: TokenVerifier,
     private readonly cipher: TokenCipher,
+    private readonly gateway: CloudflareGateway,
   ) {}
 
   private get repository() {
@@ -182,7 +185,15 @@ export class ApiKeysService {
     return this.view(key);
   }
 
-  /** The decrypted token of a key, for the Cloudflare gateway only. */
+  /**
+   * Cloudflare as this key sees it, for one operation: the token is read and decrypted once, and the
+   * client's `markUsed` records last_used_at when the operation succeeded.
+   */
+  async clientFor(apiKeyId: string): Promise<KeyBoundClient> {
+    return this.gateway.forToken(await this.tokenFor(apiKeyId), () => this.markUsed(apiKeyId));
+  }
+
+  /** The decrypted token of a key, for the Cloudflare gateway only (see clientFor). */
   async tokenFor(apiKeyId: string): Promise<string> {
     const key = await this.withToken(apiKeyId);
     if (!key.isActive) throw new ValidationError(`API key "${key.name}" is deactivated; activate it or move the site to another key.`);
@@ -190,10 +201,11 @@ export class ApiKeysService {
   }
 
   /**
-   * Recorded after a successful operation only, so that a refused command changes nothing. Bookkeeping:
-   * the operation is done and audited by then, so losing the database here must not report it failed.
+   * Recorded after a successful operation only (the key-bound client's markUsed), so that a refused command
+   * changes nothing. Bookkeeping: the operation is done and audited by then, so losing the database here
+   * must not report it failed.
    */
-  async markUsed(apiKeyId: string): Promise<void> {
+  private async markUsed(apiKeyId: string): Promise<void> {
     try {
       await this.repository.update({ id: apiKeyId }, { lastUsedAt: new Date() });
     } catch (error) {
@@ -235,7 +247,7 @@ export class ApiKeysService {
   }
 
   private async siteCount(apiKeyId: string): Promise<number> {
-    const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM cloudflare_sites WHERE api_key_id = $1', [apiKeyId]);
+    const [{ count }]: { count: number }[] = await this.dataSource.query('SELECT count(*)::int AS count FROM cloudflare_sites WHERE api_key_id = $1', [apiKeyId]);
     return count;
   }
 

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CloudflareApiError } from './cloudflare-api.error.js';
 import { isForwardingRule } from './forwarding-rule.js';
+import { KeyBoundClient } from './key-bound-client.js';
 import { scrubSecrets, toCloudflareApiError, unsuccessfulEnvelopeError } from './error-mapping.js';
 import {
   accountListSchema,
@@ -53,6 +54,11 @@ export class CloudflareGateway {
     };
   }
 
+  /** The API bound to one token; `markUsed` is what the client calls when its operation succeeded. */
+  forToken(token: string, markUsed: () => Promise<void>): KeyBoundClient {
+    return new KeyBoundClient(this, token, markUsed);
+  }
+
   async verifyToken(token: string): Promise<TokenVerification> {
     const { result } = await this.call(token, 'verify the API token', tokenVerificationSchema, (client) =>
       client.user.tokens.verify(),
@@ -74,7 +80,7 @@ export class CloudflareGateway {
     return result.find((zone) => zone.name === name);
   }
 
-  /** One page of the zones the token can see; the last page is the first empty one (DESIGN.md §2). */
+  /** One page of the zones the token can see; the last page is the first empty one (docs/cloudflare-facts.md#zones-and-pagination). */
   async listZonesPage(token: string, page: number, perPage = 50): Promise<{ zones: ZoneRecord[]; totalPages?: number }> {
     const { result, resultInfo } = await this.call(token, `list zones (page ${page})`, zoneListSchema, (client) =>
       client.zones.list({ page, per_page: perPage }),
@@ -111,9 +117,9 @@ export class CloudflareGateway {
           targets: [{ target: 'url', constraint: { operator: 'matches', value: spec.target } }],
           actions: [{ id: 'forwarding_url', value: { url: spec.forwardUrl, status_code: 302 } }],
           priority: spec.priority,
-          // Cloudflare's default is "disabled" (DESIGN.md §2).
+          // Cloudflare's default is "disabled" (docs/cloudflare-facts.md#page-rules).
           status: 'active',
-        } as Parameters<Cloudflare['pageRules']['create']>[0]),
+        }),
       );
       return result;
     };

@@ -1,9 +1,11 @@
+export type ErrorKind = 'validation' | 'not_found' | 'conflict' | 'quota' | 'cloudflare' | 'internal';
+
 /**
  * One error type per failure family. The CLI maps them to exit codes and the admin to notices,
- * each in one place (cli/exit-codes.ts, admin notices).
+ * each in one place (cli/exit-codes.ts, admin/notices.ts).
  */
 export abstract class AppError extends Error {
-  abstract readonly kind: 'validation' | 'not_found' | 'conflict' | 'quota' | 'cloudflare' | 'internal';
+  abstract readonly kind: ErrorKind;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

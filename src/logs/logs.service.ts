@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, MoreThanOrEqual } from 'typeorm';
+import { DataSource, type EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { type LogAction, MaintenanceLog } from './maintenance-log.entity.js';
 
@@ -55,6 +55,7 @@ interface StatsRow {
   avg_duration: string | null;
 }
 
+/** The audit log: every query on maintenance_logs. */
 @Injectable()
 export class LogsService {
   constructor(private readonly dataSource: DataSource) {}
@@ -63,14 +64,14 @@ export class LogsService {
     return this.dataSource.getRepository(MaintenanceLog);
   }
 
-  /** Written before the first Cloudflare call, so that a crash still leaves a trace (DESIGN.md §3.6). */
+  /** Written before the first Cloudflare call, so that a crash still leaves a trace (docs/promises.md#one-audit-row-per-attempt). */
   start(subject: LogSubject, manager: EntityManager = this.dataSource.manager): Promise<MaintenanceLog> {
     return manager.save(
       manager.create(MaintenanceLog, { ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),
     );
   }
 
-  /** With `manager`, inside the caller's transaction (see SiteStateStore.finish). */
+  /** With `manager`, inside the caller's transaction (see SiteRepository.finish). */
   async complete(log: MaintenanceLog, completion: LogCompletion, manager?: EntityManager): Promise<MaintenanceLog> {
     Object.assign(log, {
       outcome: completion.outcome,
@@ -136,16 +137,47 @@ export class LogsService {
     return { days, overall: toStats(rows.find((row) => row.action === null)), byAction };
   }
 
-  /** When each of these sites last went into maintenance (its latest successful enable). */
-  async lastEnabled(siteIds: string[]): Promise<Map<string, Date>> {
-    const rows: { site_id: string; created_at: Date }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (site_id) site_id, created_at
+  /**
+   * Each site's latest successful enable: when, and by whom. By the audit row, not by time, so that
+   * clock skew between hosts cannot mislead a window about who put a site into maintenance.
+   */
+  async latestEnables(siteIds: string[]): Promise<Map<string, { at: Date; actor: string }>> {
+    if (!siteIds.length) return new Map();
+    const rows: { site_id: string; created_at: Date; actor: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (site_id) site_id, created_at, actor
          FROM maintenance_logs
         WHERE site_id = ANY($1::uuid[]) AND action = 'enable' AND outcome = 'success'
         ORDER BY site_id, created_at DESC`,
       [siteIds],
     );
-    return new Map(rows.map((row) => [row.site_id, row.created_at]));
+    return new Map(rows.map((row) => [row.site_id, { at: row.created_at, actor: row.actor }]));
+  }
+
+  /** When each of these sites last went into maintenance (its latest successful enable). */
+  async lastEnabled(siteIds: string[]): Promise<Map<string, Date>> {
+    const enables = await this.latestEnables(siteIds);
+    return new Map([...enables].map(([siteId, enable]) => [siteId, enable.at]));
+  }
+
+  /** Rows still pending, of these sites or of all (site-less sync rows included). */
+  pending(siteIds: string[] | 'all'): Promise<Pick<MaintenanceLog, 'id' | 'owner' | 'createdAt'>[]> {
+    return this.repository.find({
+      select: { id: true, owner: true, createdAt: true },
+      where: siteIds === 'all' ? { outcome: 'pending' } : { outcome: 'pending', siteId: In(siteIds) },
+    });
+  }
+
+  /** Closes rows whose process ended before completing them (reconcile decides which). */
+  async closeInterrupted(ids: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE maintenance_logs
+          SET outcome = 'failed', error_code = 'interrupted',
+              error_message = 'Interrupted: the process that started this operation ended before finishing it; closed by reconcile.',
+              duration_ms = (extract(epoch FROM now() - created_at) * 1000)::integer,
+              completed_at = now()
+        WHERE id = ANY($1::uuid[]) AND outcome = 'pending'`,
+      [ids],
+    );
   }
 
   /** Attempts per UTC day over the last `days` days, today included, oldest first; a quiet day counts zero. */

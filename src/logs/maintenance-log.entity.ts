@@ -5,7 +5,7 @@ export type LogAction = (typeof LOG_ACTIONS)[number];
 export const LOG_OUTCOMES = ['pending', 'success', 'failed', 'skipped'] as const;
 export type LogOutcome = (typeof LOG_OUTCOMES)[number];
 
-/** One row per attempt, written as pending before the first Cloudflare call (DESIGN.md §3.6). */
+/** One row per attempt, written as pending before the first Cloudflare call (docs/promises.md#one-audit-row-per-attempt). */
 @Entity('maintenance_logs')
 export class MaintenanceLog extends BaseEntity {
   @PrimaryGeneratedColumn('uuid')

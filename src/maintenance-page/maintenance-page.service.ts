@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { normaliseHost } from '../sites/site-input.validation.js';
+import { SiteRepository } from '../sites/site.repository.js';
 
 export interface ActiveWindowView {
   /** The window's public message (its `reason`). */
@@ -16,13 +17,6 @@ export interface MaintenancePageView {
   window: ActiveWindowView | null;
 }
 
-interface PageRow {
-  siteName: string;
-  message: string | null;
-  endsAt: Date | null;
-  timezone: string | null;
-}
-
 const MAX_DOMAIN_LENGTH = 253;
 const HEALTH_TIMEOUT_MS = 3000;
 
@@ -35,29 +29,20 @@ export function pageDomain(site: unknown): string | undefined {
 
 @Injectable()
 export class MaintenancePageService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sites: SiteRepository,
+  ) {}
 
   /** What the maintenance page shows for a normalised domain (see pageDomain), or null for an unknown site. */
   async find(domain: string): Promise<MaintenancePageView | null> {
-    const [row] = await this.dataSource.query<PageRow[]>(
-      `SELECT s.name AS "siteName", w.reason AS message, w.ends_at AS "endsAt", w.timezone
-         FROM cloudflare_sites s
-         LEFT JOIN LATERAL (
-           SELECT m.reason, m.ends_at, m.timezone
-             FROM scheduled_maintenance_sites e
-             JOIN scheduled_maintenances m ON m.id = e.window_id
-            WHERE e.site_id = s.id AND e.execution IN ('enabled', 'already_on') AND m.status = 'active'
-            ORDER BY m.ends_at DESC
-            LIMIT 1
-         ) w ON true
-        WHERE s.domain = $1`,
-      [domain],
-    );
+    const row = await this.sites.pageOf(domain);
     if (!row) return null;
     const window = row.endsAt ? { message: row.message, endsAt: row.endsAt, timezone: row.timezone! } : null;
     return { siteName: row.siteName, window };
   }
 
+  /** The health check pings the connection itself: no table is involved. */
   databaseReachable(): Promise<boolean> {
     const answered = this.dataSource.query('SELECT 1').then(() => true, () => false);
     // Connecting to an unreachable host can hang for minutes; a health check has to answer.

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
-import { CloudflareApiError } from '../cloudflare/cloudflare-api.error.js';
-import { AppError, ValidationError } from '../common/errors.js';
+import { ValidationError } from '../common/errors.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { describeSiteSync, SiteSyncService } from '../sites/site-sync.service.js';
 import { type BulkAction, type SiteOutcome, planSite } from './bulk-plan.js';
-import { MaintenanceFailedError, MaintenanceService } from './maintenance.service.js';
+import { EngineSelector } from './engines/engine-selector.js';
+import { MaintenanceService } from './maintenance.service.js';
+import { failureCode } from './transition-failed.error.js';
 
 export type { BulkAction, BulkOutcome } from './bulk-plan.js';
 
@@ -47,6 +48,7 @@ export class BulkOperationsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly maintenance: MaintenanceService,
     private readonly siteSync: SiteSyncService,
+    private readonly engines: EngineSelector,
   ) {}
 
   async run(action: BulkAction, sites: CloudflareSite[], options: BulkOptions): Promise<BulkReport> {
@@ -56,11 +58,11 @@ export class BulkOperationsService {
     }
     const dryRun = options.dryRun ?? false;
     const limit = pLimit(concurrency);
-    const results: BulkSiteResult[] = new Array(sites.length);
+    const results = new Array<BulkSiteResult>(sites.length);
     await Promise.all(
       interleaveByApiKey(sites).map(({ site, index }) =>
         limit(async () => {
-          const outcome = dryRun ? planSite(action, site, this.config.PUBLIC_URL) : await this.runOne(action, site, options);
+          const outcome = dryRun ? planSite(action, site, this.config.PUBLIC_URL, this.engines.for(site)) : await this.runOne(action, site, options);
           const result = { domain: site.domain, ...outcome };
           results[index] = result;
           options.onProgress?.(result);
@@ -86,7 +88,7 @@ export class BulkOperationsService {
             : await this.sync(site, options.actor);
       return { outcome: result.outcome === 'skipped' ? 'skipped' : 'done', message: result.message };
     } catch (error) {
-      return { outcome: 'failed', message: error instanceof Error ? error.message : String(error), errorCode: errorCodeOf(error) };
+      return { outcome: 'failed', message: error instanceof Error ? error.message : String(error), errorCode: failureCode(error) ?? 'internal' };
     }
   }
 
@@ -94,13 +96,6 @@ export class BulkOperationsService {
     const result = await this.siteSync.syncSite(site, actor);
     return { outcome: result.outcome === 'unchanged' ? 'skipped' : 'success', message: describeSiteSync(result) };
   }
-}
-
-function errorCodeOf(error: unknown): string {
-  if (error instanceof MaintenanceFailedError) return error.log.errorCode ?? error.kind;
-  if (error instanceof CloudflareApiError && error.code !== null) return String(error.code);
-  if (error instanceof AppError) return error.kind;
-  return 'internal';
 }
 
 /**
@@ -117,7 +112,7 @@ function interleaveByApiKey(sites: CloudflareSite[]): { site: CloudflareSite; in
   const queues = [...byKey.values()];
   const order: { site: CloudflareSite; index: number }[] = [];
   for (let round = 0; order.length < sites.length; round += 1) {
-    for (const queue of queues) if (round < queue.length) order.push(queue[round]!);
+    for (const queue of queues) if (round < queue.length) order.push(queue[round]);
   }
   return order;
 }

@@ -1,7 +1,7 @@
-import { AppError } from '../common/errors.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
-import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
-import { maintenanceRedirectUrl, maintenanceTargets } from './maintenance-targets.js';
+import { enableRefusal } from './enable-preconditions.js';
+import type { MaintenanceEngine } from './engines/maintenance-engine.js';
+import { maintenanceRedirectUrl } from './redirect-url.js';
 
 export type BulkAction = 'enable' | 'disable' | 'sync';
 export type BulkOutcome = 'done' | 'skipped' | 'failed';
@@ -14,28 +14,20 @@ export interface SiteOutcome {
 
 /**
  * What a bulk action would do to one site, judged from the stored state only (a dry run calls neither
- * Cloudflare nor writes anything). The checks and their order follow MaintenanceService, so that a
- * site the dry run calls failed is one the real run refuses; the zone's quota and rules are only
- * known to the real run.
+ * Cloudflare nor writes anything). Enabling checks the same pre-conditions as MaintenanceService
+ * (enable-preconditions.ts), so that a site the dry run calls failed is one the real run refuses; the
+ * zone's quota and rules are only known to the real run.
  */
-export function planSite(action: BulkAction, site: CloudflareSite, publicUrl: string | undefined): SiteOutcome {
+export function planSite(action: BulkAction, site: CloudflareSite, publicUrl: string | undefined, engine: MaintenanceEngine): SiteOutcome {
   if (action === 'sync') return { outcome: 'done', message: `${site.domain}: would refresh the zone's facts from Cloudflare.` };
-  if (action === 'enable') return planEnable(site, publicUrl);
+  if (action === 'enable') return planEnable(site, publicUrl, engine);
   return planDisable(site);
 }
 
-function planEnable(site: CloudflareSite, publicUrl: string | undefined): SiteOutcome {
-  if (!site.isActive) return wouldFail(site, 'validation', 'it is marked inactive; activate it before enabling maintenance.');
-  let forwardUrl: string;
-  try {
-    forwardUrl = maintenanceRedirectUrl(site, publicUrl);
-    assertNoRedirectLoop(site, publicUrl);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return wouldFail(site, error.kind, error.message);
-  }
-  if (!site.zoneId) return wouldFail(site, 'validation', 'it has no Cloudflare zone id.');
-  const create = `create ${maintenanceTargets(site).join(', ')} forwarding to ${forwardUrl}`;
+function planEnable(site: CloudflareSite, publicUrl: string | undefined, engine: MaintenanceEngine): SiteOutcome {
+  const refusal = enableRefusal(site, publicUrl);
+  if (refusal) return wouldFail(site, 'validation', `it ${refusal}`);
+  const create = `create ${engine.targets(site).join(', ')} forwarding to ${maintenanceRedirectUrl(site, publicUrl)}`;
   switch (site.maintenanceState) {
     case 'on':
       return { outcome: 'skipped', message: `${site.domain} is already in maintenance; nothing would change.` };
@@ -51,7 +43,7 @@ function planEnable(site: CloudflareSite, publicUrl: string | undefined): SiteOu
 }
 
 function planDisable(site: CloudflareSite): SiteOutcome {
-  if (!site.zoneId) return wouldFail(site, 'validation', 'it has no Cloudflare zone id.');
+  if (!site.zoneId) return wouldFail(site, 'validation', 'it has no Cloudflare zone id; add it again with --zone-id, or sync it from Cloudflare.');
   const rules = site.maintenanceRules.map((rule) => `${rule.target} (${rule.id})`).join(', ') || 'our rules found by pattern';
   switch (site.maintenanceState) {
     case 'off':

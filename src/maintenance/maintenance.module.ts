@@ -1,18 +1,28 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
-import { CloudflareModule } from '../cloudflare/cloudflare.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { BulkOperationsService } from './bulk-operations.service.js';
+import { EngineSelector } from './engines/engine-selector.js';
+import { PageRulesEngine } from './engines/page-rules/page-rules.engine.js';
 import { MaintenanceService } from './maintenance.service.js';
+import { ReconcileRepair } from './reconcile-repair.js';
 import { ReconcileService } from './reconcile.service.js';
-import { RuleOperations } from './rule-operations.js';
 import { SiteSettingsService } from './site-settings.service.js';
-import { SiteStateStore } from './site-state.store.js';
+import { TransitionRunner } from './transition-runner.js';
 
 @Module({
-  imports: [ApiKeysModule, CloudflareModule, LogsModule, SitesModule],
-  providers: [BulkOperationsService, MaintenanceService, SiteStateStore, SiteSettingsService, RuleOperations, ReconcileService],
-  exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService],
+  imports: [ApiKeysModule, LogsModule, SitesModule],
+  providers: [
+    BulkOperationsService,
+    MaintenanceService,
+    SiteSettingsService,
+    ReconcileService,
+    ReconcileRepair,
+    TransitionRunner,
+    EngineSelector,
+    PageRulesEngine,
+  ],
+  exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService, EngineSelector],
 })
 export class MaintenanceModule {}

@@ -1,17 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
+import type { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
+import { isZoneInvisible } from '../cloudflare/zone-visibility.js';
 import { ConflictError, ValidationError } from '../common/errors.js';
 import { TEXT_BOUNDS } from '../common/free-text.validation.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
 import { parseMaintenanceUrl, parseSiteName, parseSubdomains } from '../sites/site-input.validation.js';
-import { maintenanceTargets, redirectUrlIfKnown } from './maintenance-targets.js';
+import { type RuleSettings, SiteRepository } from '../sites/site.repository.js';
+import { EngineSelector } from './engines/engine-selector.js';
 import { MaintenanceService } from './maintenance.service.js';
-import type { RuleSettings } from './site-state.store.js';
+import { redirectUrlIfKnown } from './redirect-url.js';
 
 export interface SiteChanges {
   name?: string;
@@ -38,10 +39,10 @@ export interface SiteUpdateResult {
 export class SiteSettingsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly sites: SiteRepository,
     private readonly apiKeys: ApiKeysService,
-    private readonly gateway: CloudflareGateway,
     private readonly maintenance: MaintenanceService,
+    private readonly engines: EngineSelector,
   ) {}
 
   async update(site: CloudflareSite, changes: SiteChanges, actor: string): Promise<SiteUpdateResult> {
@@ -56,14 +57,7 @@ export class SiteSettingsService {
     if (changes.active === false && site.maintenanceState !== 'off') {
       throw new ConflictError(`${site.domain} is in maintenance (${site.maintenanceState}); disable maintenance before deactivating it.`);
     }
-    if (apiKey && apiKey.id !== site.apiKeyId && site.zoneId) {
-      const zone = await this.gateway.getZone(await this.apiKeys.tokenFor(apiKey.id), site.zoneId).catch(() => undefined);
-      if (!zone) {
-        throw new ValidationError(`The API key "${apiKey.name}" cannot see the zone of ${site.domain}; the site keeps its key.`, {
-          field: 'apiKeyName',
-        });
-      }
-    }
+    if (apiKey && apiKey.id !== site.apiKeyId && site.zoneId) await this.requireZoneVisible(apiKey, site, site.zoneId);
 
     const rulesChange = this.rulesDiffer(site, rules);
     let rulesReapplied = false;
@@ -79,39 +73,36 @@ export class SiteSettingsService {
     const active = changes.active ?? site.isActive;
     const inactiveReason = active ? null : changes.active === false ? 'operator' : site.inactiveReason;
     // Conditional on the state seen above, so that a concurrent enable cannot run on half-saved settings.
-    const [rows] = await this.dataSource.query(
-      `UPDATE cloudflare_sites
-          SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
-              include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9, updated_at = now()
-        WHERE id = $1 AND maintenance_state = $2
-        RETURNING id`,
-      [
-        site.id,
-        rulesReapplied ? 'on' : site.maintenanceState,
-        name,
-        active,
-        inactiveReason,
-        apiKey?.id ?? site.apiKeyId,
-        rules.includeSubdomains,
-        rules.subdomainList,
-        rules.maintenanceUrl,
-      ],
-    );
-    if (!rows.length) throw new ConflictError(`${site.domain} changed state while it was being updated; try again.`);
-    const saved = await this.dataSource.getRepository(CloudflareSite).findOneByOrFail({ id: site.id });
+    const saved = await this.sites.saveSettings(site.id, rulesReapplied ? 'on' : site.maintenanceState, {
+      name,
+      isActive: active,
+      inactiveReason,
+      apiKeyId: apiKey?.id ?? site.apiKeyId,
+      ...rules,
+    });
+    if (!saved) throw new ConflictError(`${site.domain} changed state while it was being updated; try again.`);
     return { site: saved, changed, rulesReapplied };
   }
 
   async remove(site: CloudflareSite): Promise<void> {
-    const [, deleted] = await this.dataSource.query(
-      `DELETE FROM cloudflare_sites WHERE id = $1 AND maintenance_state = 'off'`,
-      [site.id],
-    );
-    if (!deleted) {
+    if (!(await this.sites.removeIfOff(site.id))) {
       throw new ConflictError(
         `${site.domain} is in maintenance (${site.maintenanceState}); disable maintenance before removing it, ` +
           'or its rules would stay in Cloudflare with nobody to remove them.',
       );
+    }
+  }
+
+  /** Only Cloudflare's "no such zone" or "not allowed" means the key cannot see it; any other failure is thrown as it is. */
+  private async requireZoneVisible(apiKey: CloudflareApiKey, site: CloudflareSite, zoneId: string): Promise<void> {
+    const client = await this.apiKeys.clientFor(apiKey.id);
+    try {
+      await client.getZone(zoneId);
+    } catch (error) {
+      if (!isZoneInvisible(error)) throw error;
+      throw new ValidationError(`The API key "${apiKey.name}" cannot see the zone of ${site.domain}; the site keeps its key.`, {
+        field: 'apiKeyName',
+      });
     }
   }
 
@@ -140,11 +131,10 @@ export class SiteSettingsService {
   private rulesDiffer(site: CloudflareSite, next: RuleSettings): boolean {
     const after = { ...site, ...next };
     const same =
-      maintenanceTargets(site).join(' ') === maintenanceTargets(after).join(' ') &&
+      this.engines.for(site).targets(site).join(' ') === this.engines.for(site).targets(after).join(' ') &&
       redirectUrlIfKnown(site, this.config.PUBLIC_URL) === redirectUrlIfKnown(after, this.config.PUBLIC_URL);
     return !same;
   }
-
 
   private describeChanges(site: CloudflareSite, rules: RuleSettings, name: string, active: boolean | undefined, apiKeyId?: string): string[] {
     const changed: string[] = [];

@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { In, LessThanOrEqual } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
-import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { SiteRepository } from '../sites/site.repository.js';
 import { CLOCK, type Clock } from './clock.js';
 import { type ProcessReport, type WindowRun, runOf } from './process-report.js';
-import { ScheduledMaintenanceSite } from './scheduled-maintenance-site.entity.js';
-import { ScheduledMaintenance, type WindowStatus } from './scheduled-maintenance.entity.js';
+import type { ScheduledMaintenance, WindowStatus } from './scheduled-maintenance.entity.js';
+import { type WindowChanges, windowChanges } from './window-changes.js';
 import { type WindowInput, planWindow } from './window-input.validation.js';
 import { WindowLifecycleService } from './window-lifecycle.service.js';
 import { WindowStore } from './window-store.js';
 
 export type { ProcessReport, WindowRun } from './process-report.js';
-export type WindowChanges = Partial<WindowInput>;
+export type { WindowChanges } from './window-changes.js';
 
 /** Maintenance windows: planning and changing them, and the passes that start and end them on time. */
 @Injectable()
@@ -19,7 +20,7 @@ export class ScheduledMaintenanceService {
   private readonly logger = new Logger('Scheduler');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sites: SiteRepository,
     private readonly store: WindowStore,
     private readonly lifecycle: WindowLifecycleService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -29,12 +30,16 @@ export class ScheduledMaintenanceService {
     const plan = planWindow(input, this.clock.now());
     const sites = await this.resolveSites(plan.domains);
     const { domains: _domains, ...fields } = plan;
-    const id = await this.dataSource.transaction(async (manager) => {
-      const window = await manager.getRepository(ScheduledMaintenance).save({ ...fields, createdBy: actor, status: 'scheduled' as const });
-      await manager.getRepository(ScheduledMaintenanceSite).insert(sites.map((site) => ({ windowId: window.id, siteId: site.id })));
-      return window.id;
-    });
+    const id = await this.store.create({ ...fields, createdBy: actor }, sites.map((site) => site.id));
     return this.get(id);
+  }
+
+  /** Applies a whole form's values (every field, as `schedule add` takes them), changing only what differs. */
+  async edit(id: string, input: WindowInput, actor: string): Promise<{ window: ScheduledMaintenance; changed: boolean }> {
+    const window = await this.get(id);
+    const changes = windowChanges(input, window);
+    if (!Object.keys(changes).length) return { window, changed: false };
+    return { window: await this.update(id, changes, actor), changed: true };
   }
 
   /**
@@ -63,15 +68,9 @@ export class ScheduledMaintenanceService {
     const plan = planWindow(merged, this.clock.now());
     const sites = await this.resolveSites(plan.domains);
     const { domains: _domains, ...fields } = plan;
-    await this.dataSource.transaction(async (manager) => {
-      const updated = await manager
-        .getRepository(ScheduledMaintenance)
-        .update({ id, status: 'scheduled', claimedBy: IsNull() }, { ...fields, remindedFor: null });
-      if (!updated.affected) throw new ConflictError(`Window "${window.title}" changed while it was being edited; try again.`);
-      const entries = manager.getRepository(ScheduledMaintenanceSite);
-      await entries.delete({ windowId: id });
-      await entries.insert(sites.map((site) => ({ windowId: id, siteId: site.id })));
-    });
+    if (!(await this.store.replaceScheduled(id, fields, sites.map((site) => site.id)))) {
+      throw new ConflictError(`Window "${window.title}" changed while it was being edited; try again.`);
+    }
     this.logger.log(`Window ${id} updated by ${actor}`);
     return this.get(id);
   }
@@ -131,13 +130,8 @@ export class ScheduledMaintenanceService {
   }
 
   /** The next instant a window is due to start or end, so a runner can wake up exactly then. */
-  async nextDueAt(): Promise<Date | null> {
-    const [row]: { due: Date | null }[] = await this.dataSource.query(
-      `SELECT least(
-         (SELECT min(starts_at) FROM scheduled_maintenances WHERE status = 'scheduled'),
-         (SELECT min(ends_at) FROM scheduled_maintenances WHERE status = 'active')) AS due`,
-    );
-    return row?.due ?? null;
+  nextDueAt(): Promise<Date | null> {
+    return this.store.nextDueAt();
   }
 
   /**
@@ -173,7 +167,7 @@ export class ScheduledMaintenanceService {
   }
 
   private async resolveSites(domains: string[]): Promise<CloudflareSite[]> {
-    const sites = await this.dataSource.getRepository(CloudflareSite).findBy({ domain: In(domains) });
+    const sites = await this.sites.findByDomains(domains);
     const unknown = domains.filter((domain) => !sites.some((site) => site.domain === domain));
     if (unknown.length) {
       throw new ValidationError(

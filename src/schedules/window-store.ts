@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { currentProcessOwner, ownerStatus } from '../common/process-owner.js';
+import { LogsService } from '../logs/logs.service.js';
 import { type SiteExecution, ScheduledMaintenanceSite } from './scheduled-maintenance-site.entity.js';
 import { ScheduledMaintenance, type WindowStatus } from './scheduled-maintenance.entity.js';
 
@@ -16,13 +17,16 @@ export interface EntryUpdate {
 }
 
 /**
- * The SQL behind window claims: a process moves a window into starting/ending (or marks an active one
+ * The owner of scheduled_maintenances and scheduled_maintenance_sites. Window claims: a process moves a window into starting/ending (or marks an active one
  * as its own while retrying) with one conditional UPDATE, so concurrent passes in any number of
  * processes act on each occurrence once, and no transaction stays open across Cloudflare calls.
  */
 @Injectable()
 export class WindowStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logs: LogsService,
+  ) {}
 
   get windows() {
     return this.dataSource.getRepository(ScheduledMaintenance);
@@ -30,6 +34,67 @@ export class WindowStore {
 
   get entries() {
     return this.dataSource.getRepository(ScheduledMaintenanceSite);
+  }
+
+  /** A new scheduled window and its sites, in one transaction; returns its id. */
+  create(fields: Partial<ScheduledMaintenance>, siteIds: string[]): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const window = await manager.getRepository(ScheduledMaintenance).save({ ...fields, status: 'scheduled' as const });
+      await manager.getRepository(ScheduledMaintenanceSite).insert(siteIds.map((siteId) => ({ windowId: window.id, siteId })));
+      return window.id;
+    });
+  }
+
+  /** Rewrites a window that is still scheduled and unclaimed, sites included; false when it no longer is. */
+  replaceScheduled(id: string, fields: Partial<ScheduledMaintenance>, siteIds: string[]): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const updated = await manager
+        .getRepository(ScheduledMaintenance)
+        .update({ id, status: 'scheduled', claimedBy: IsNull() }, { ...fields, remindedFor: null });
+      if (!updated.affected) return false;
+      const entries = manager.getRepository(ScheduledMaintenanceSite);
+      await entries.delete({ windowId: id });
+      await entries.insert(siteIds.map((siteId) => ({ windowId: id, siteId })));
+      return true;
+    });
+  }
+
+  /** Windows running now or still to come, soonest first, with how many sites each covers. */
+  upcoming(limit: number): Promise<{ id: string; title: string; status: string; startsAt: Date; endsAt: Date; sites: number }[]> {
+    return this.dataSource.query(
+      `SELECT w.id, w.title, w.status, w.starts_at AS "startsAt", w.ends_at AS "endsAt",
+              (SELECT count(*)::int FROM scheduled_maintenance_sites s WHERE s.window_id = w.id) AS sites
+         FROM scheduled_maintenances w
+        WHERE w.status IN ('scheduled', 'starting', 'active', 'ending')
+        ORDER BY w.starts_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Windows past their end whose sites do not all come out (window.end_failing), longest failing first. */
+  failingToEnd(limit: number): Promise<
+    { id: string; title: string; endsAt: Date; failingSince: Date; notifiedAt: Date | null; sitesStillIn: number; lastError: string | null }[]
+  > {
+    return this.dataSource.query(
+      `SELECT w.id, w.title, w.ends_at AS "endsAt", w.end_failing_since AS "failingSince",
+              w.end_failing_notified_at AS "notifiedAt", w.last_error AS "lastError",
+              (SELECT count(*)::int FROM scheduled_maintenance_sites s
+                WHERE s.window_id = w.id AND s.execution IN ('enabled', 'disable_failed')) AS "sitesStillIn"
+         FROM scheduled_maintenances w
+        WHERE w.status IN ('active', 'ending') AND w.end_failing_since IS NOT NULL
+        ORDER BY w.end_failing_since LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** The next instant a window is due to start or end. */
+  async nextDueAt(): Promise<Date | null> {
+    const [row]: { due: Date | null }[] = await this.dataSource.query(
+      `SELECT least(
+         (SELECT min(starts_at) FROM scheduled_maintenances WHERE status = 'scheduled'),
+         (SELECT min(ends_at) FROM scheduled_maintenances WHERE status = 'active')) AS due`,
+    );
+    return row?.due ?? null;
   }
 
   /** Moves the window from one status to another if nobody holds it; null when another process won. */
@@ -121,18 +186,11 @@ export class WindowStore {
 
   /**
    * For each site, who put it into maintenance (the actor of its latest successful enable): tells a
-   * site this window enabled (a retry after a crash) from one someone else did. By the audit row, not
-   * by time, so clock skew between hosts cannot mislead it.
+   * site this window enabled (a retry after a crash) from one someone else did.
    */
   async latestEnablers(siteIds: string[]): Promise<Map<string, string>> {
-    if (!siteIds.length) return new Map();
-    const rows: { site_id: string; actor: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (site_id) site_id, actor FROM maintenance_logs
-        WHERE site_id = ANY($1::uuid[]) AND action = 'enable' AND outcome = 'success'
-        ORDER BY site_id, created_at DESC`,
-      [siteIds],
-    );
-    return new Map(rows.map((row) => [row.site_id, row.actor]));
+    const enables = await this.logs.latestEnables(siteIds);
+    return new Map([...enables].map(([siteId, enable]) => [siteId, enable.actor]));
   }
 
   /**

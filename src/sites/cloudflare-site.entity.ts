@@ -13,12 +13,12 @@ import { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
 /**
  * off → enabling → on → disabling → off. The transitional states are claims: a process moves a site
  * into one with a conditional UPDATE before it calls Cloudflare, so two actors never both act
- * (DESIGN.md §3.3). needs_reconcile: a rollback or cleanup failed and rules may be left in the zone.
+ * (docs/promises.md#idempotent-and-exclusive). needs_reconcile: a rollback or cleanup failed and rules may be left in the zone.
  */
 export const MAINTENANCE_STATES = ['off', 'enabling', 'on', 'disabling', 'needs_reconcile'] as const;
 export type MaintenanceState = (typeof MAINTENANCE_STATES)[number];
 
-/** A Page Rule we created, kept so that we only ever delete our own (DESIGN.md §3.1). */
+/** A Page Rule we created, kept so that we only ever delete our own (docs/promises.md#ours-only). */
 export interface OwnedRule {
   id: string;
   target: string;

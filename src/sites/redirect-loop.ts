@@ -47,17 +47,22 @@ function catchingPattern(site: CoveredSite, domain: string, host: string): strin
   return subdomain ? `${subdomain}/*` : undefined;
 }
 
-/** Refuses settings whose maintenance page the site's own rules would catch, naming the URL and the rule. */
-export function assertNoRedirectLoop(site: CoveredSite, publicUrl: string | undefined): void {
+/** Why the site's own rules would catch its maintenance page, naming the URL and the rule; null when they would not. */
+export function redirectLoopMessage(site: CoveredSite, publicUrl: string | undefined): string | null {
   const loop = findRedirectLoop(site, publicUrl);
-  if (!loop) return;
+  if (!loop) return null;
   const where = loop.viaPublicUrl ? `The default maintenance page under PUBLIC_URL (${loop.url})` : `The maintenance URL ${loop.url}`;
   const instead = loop.viaPublicUrl
     ? `give ${site.domain} a --maintenance-url on another host, or serve PUBLIC_URL from a host that ${site.domain} does not cover`
     : `use a URL on a host outside ${site.domain}'s maintenance rules (another domain, or a subdomain left out with --subdomains)`;
-  throw new ValidationError(
+  return (
     `${where} is on ${loop.host}, which ${site.domain}'s own maintenance rule ${loop.pattern} catches: visitors would be ` +
-      `redirected to it again and again ("too many redirects"). Instead, ${instead}.`,
-    { field: 'maintenanceUrl' },
+    `redirected to it again and again ("too many redirects"). Instead, ${instead}.`
   );
+}
+
+/** Refuses settings whose maintenance page the site's own rules would catch. */
+export function assertNoRedirectLoop(site: CoveredSite, publicUrl: string | undefined): void {
+  const message = redirectLoopMessage(site, publicUrl);
+  if (message) throw new ValidationError(message, { field: 'maintenanceUrl' });
 }

@@ -8,7 +8,7 @@ const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 export function normaliseHost(raw: string): string {
   const lowered = raw.trim().toLowerCase().replace(/\.$/, '');
-  return /[^\x00-\x7f]/.test(lowered) ? domainToASCII(lowered) : lowered;
+  return /[^\p{ASCII}]/u.test(lowered) ? domainToASCII(lowered) : lowered;
 }
 
 export function parseDomain(raw: string): string {
@@ -19,7 +19,7 @@ export function parseDomain(raw: string): string {
     domain.length <= 253 &&
     labels.length >= 2 &&
     labels.every((label) => LABEL.test(label)) &&
-    TLD.test(labels[labels.length - 1]!);
+    TLD.test(labels[labels.length - 1]);
   if (!valid) {
     throw new ValidationError(
       `Invalid domain "${raw}": expected a registered domain name such as example.com ` +

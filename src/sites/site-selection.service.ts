@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type FindOptionsWhere, In, Not } from 'typeorm';
+import { type FindOptionsWhere, In, Not } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AppError, NotFoundError, ValidationError } from '../common/errors.js';
-import { CloudflareSite } from './cloudflare-site.entity.js';
+import type { CloudflareSite } from './cloudflare-site.entity.js';
 import { parseDomain } from './site-input.validation.js';
+import { SiteRepository } from './site.repository.js';
 
 /** Which sites an operation applies to; the criteria given combine with AND. */
 export interface SiteCriteria {
@@ -20,7 +21,7 @@ export interface SiteCriteria {
 @Injectable()
 export class SiteSelectionService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sites: SiteRepository,
     private readonly apiKeys: ApiKeysService,
   ) {}
 
@@ -40,10 +41,8 @@ export class SiteSelectionService {
     if (criteria.apiKeyName !== undefined) where.apiKeyId = (await this.apiKeys.findByName(criteria.apiKeyName)).id;
     if (criteria.inMaintenance !== undefined) where.maintenanceState = criteria.inMaintenance ? 'on' : Not('on');
     if (criteria.active !== undefined) where.isActive = criteria.active;
-    const repository = this.dataSource.getRepository(CloudflareSite);
-
     if (domains) {
-      const known = new Set((await repository.find({ select: { domain: true }, where: { domain: In(domains) } })).map((site) => site.domain));
+      const known = await this.sites.knownDomains(domains);
       const unknown = domains.filter((domain) => !known.has(domain));
       if (unknown.length) {
         throw new NotFoundError(
@@ -52,7 +51,7 @@ export class SiteSelectionService {
         );
       }
     }
-    return repository.find({ where, order: { domain: 'ASC' } });
+    return this.sites.findWhere(where);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { ZoneFacts } from './sites.service.js';
+import { ZONE_FACT_COLUMNS, ZONE_FACT_FIELDS, type ZoneFacts } from './zone-facts.js';
 import type { SyncedSite } from './zone-sync-plan.js';
 
 export interface NewSyncedSite extends ZoneFacts {
@@ -15,25 +15,19 @@ export interface MissingSite {
 
 // Zone facts travel as parallel arrays through unnest(), so that a page of 50 zones is one statement with a
 // fixed number of parameters instead of one statement (or 50 × 7 placeholders) per zone.
-const FACT_ARRAYS = `$2::varchar[], $3::varchar[], $4::varchar[], $5::boolean[], $6::varchar[], $7::int[]`;
-const FACT_COLUMNS = ['zone_id', 'account_id', 'zone_status', 'zone_paused', 'zone_plan', 'page_rule_quota'];
+const FACTS = ZONE_FACT_FIELDS.map((field) => ({ field, ...ZONE_FACT_COLUMNS[field] }));
+const FACT_ARRAYS = FACTS.map((fact, index) => `$${index + 2}::${fact.type}[]`).join(', ');
+const FACT_COLUMNS = FACTS.map((fact) => fact.column);
 const FACT_NAMES = FACT_COLUMNS.join(', ');
+const AFTER_FACTS = FACTS.length + 2;
 
 const SITE_COLUMNS = `id, domain, api_key_id AS "apiKeyId", is_active AS "isActive", inactive_reason AS "inactiveReason",
-  zone_id AS "zoneId", account_id AS "accountId", zone_status AS "zoneStatus", zone_paused AS "zonePaused",
-  zone_plan AS "zonePlan", page_rule_quota AS "pageRuleQuota"`;
+  ${FACTS.map((fact) => `${fact.column} AS "${fact.field}"`).join(', ')}`;
 
 const MISSING = `api_key_id = ANY($1::uuid[]) AND is_active AND NOT (domain = ANY($2::varchar[]))`;
 
 function factArrays(rows: ZoneFacts[]): unknown[] {
-  return [
-    rows.map((row) => row.zoneId),
-    rows.map((row) => row.accountId),
-    rows.map((row) => row.zoneStatus),
-    rows.map((row) => row.zonePaused),
-    rows.map((row) => row.zonePlan),
-    rows.map((row) => row.pageRuleQuota),
-  ];
+  return ZONE_FACT_FIELDS.map((field) => rows.map((row) => row[field]));
 }
 
 /**
@@ -55,7 +49,7 @@ export class SiteSyncStore {
     const inserted = await this.query<{ domain: string }>(
       `INSERT INTO cloudflare_sites (name, domain, api_key_id, include_subdomains, ${FACT_NAMES}, last_synced_at)
        SELECT v.name, v.domain, $1::uuid, true, ${FACT_COLUMNS.map((column) => `v.${column}`).join(', ')}, now()
-         FROM unnest(${FACT_ARRAYS}, $8::varchar[], $9::varchar[]) AS v(${FACT_NAMES}, name, domain)
+         FROM unnest(${FACT_ARRAYS}, $${AFTER_FACTS}::varchar[], $${AFTER_FACTS + 1}::varchar[]) AS v(${FACT_NAMES}, name, domain)
        ON CONFLICT (domain) DO NOTHING
        RETURNING domain`,
       [apiKeyId, ...factArrays(rows), rows.map((row) => row.name), rows.map((row) => row.domain)],

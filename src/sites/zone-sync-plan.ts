@@ -1,16 +1,16 @@
 import type { CloudflareSite } from './cloudflare-site.entity.js';
-import type { ZoneFacts } from './sites.service.js';
-
-/** The columns sync may write: Cloudflare's facts about the zone. The operator's settings are not among them (DESIGN.md §3.7). */
-export const ZONE_FACT_FIELDS = ['zoneId', 'accountId', 'zoneStatus', 'zonePaused', 'zonePlan', 'pageRuleQuota'] as const satisfies readonly (keyof ZoneFacts)[];
+import { ZONE_FACT_FIELDS, type ZoneFacts } from './zone-facts.js';
 
 /** What sync needs to know of a stored site to decide what to do with its zone. */
 export type SyncedSite = Pick<CloudflareSite, 'id' | 'domain' | 'apiKeyId' | 'isActive' | 'inactiveReason'> & ZoneFacts;
 
+/** A zone fact's value, or isActive's. */
+export type FactValue = string | number | boolean | null;
+
 export interface FieldChange {
   field: keyof ZoneFacts | 'isActive';
-  from: unknown;
-  to: unknown;
+  from: FactValue;
+  to: FactValue;
 }
 
 export type ZoneSyncStep =
@@ -42,6 +42,6 @@ export function describeChanges(changes: FieldChange[]): string {
   return changes.map((change) => `${change.field}: ${show(change.from)} → ${show(change.to)}`).join(', ');
 }
 
-function show(value: unknown): string {
+function show(value: FactValue | undefined): string {
   return value === null || value === undefined ? '(none)' : String(value);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { hostname } from 'node:os';
 import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
@@ -55,6 +56,22 @@ describe('site actions', () => {
     expect(failed.notice.type).toBe('error');
     expect(failed.notice.message).toMatch(/^Enabling maintenance on panel-refused.com failed at step "create rule 1 of 1.*Authentication error.*the site is out of maintenance\.$/);
     expect((await siteRow(site.id)).maintenanceState).toBe('off');
+  });
+
+  it("reconcile closes the site's audit rows that a crashed process left pending, as the CLI's reconcile does", async () => {
+    const { site } = await givenSite(suite.ctx, suite.fake, 'panel-interrupted.com');
+    // A process of this host that cannot exist: Linux pids stop at 4194304 (pid_max).
+    const deadOwner = `${hostname()}:4194305:`;
+    const logs = suite.db.dataSource.getRepository(MaintenanceLog);
+    const pending = await logs.save({ siteId: site.id, domain: 'panel-interrupted.com', action: 'enable', outcome: 'pending', actor: 'test', owner: deadOwner });
+
+    const reconciled = await suite.client.recordAction(SITES, site.id, 'reconcile', {});
+
+    expect(reconciled.notice).toEqual({
+      message: 'panel-interrupted.com: stored state matches the zone; 1 interrupted audit row(s) closed.',
+      type: 'success',
+    });
+    expect(await logs.findOneByOrFail({ id: pending.id })).toMatchObject({ outcome: 'failed', errorCode: 'interrupted', completedAt: expect.any(Date) });
   });
 
   it('checks the live status (only when asked, not when the page opens) and reconciles the drift it shows', async () => {

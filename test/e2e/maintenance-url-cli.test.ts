@@ -73,7 +73,7 @@ describe('a maintenance URL that the site\'s own rules catch is refused before a
     const enableZone = zone('enable-loop.test');
     expect((await cli(['sites', 'add', 'enable-loop.test'])).code).toBe(0);
     await suite.db.dataSource.query(`UPDATE cloudflare_sites SET maintenance_url = 'https://status.enable-loop.test/' WHERE domain = 'enable-loop.test'`);
-    await refused(['enable', 'enable-loop.test'], /^Error: The maintenance URL https:\/\/status\.enable-loop\.test\/ is on status\.enable-loop\.test, which .* rule \*enable-loop\.test\/\* catches/);
+    await refused(['enable', 'enable-loop.test'], /^Error: enable-loop\.test cannot be put into maintenance without a redirect loop\. The maintenance URL https:\/\/status\.enable-loop\.test\/ is on status\.enable-loop\.test, which .* rule \*enable-loop\.test\/\* catches/);
     const json = await cli(['enable', 'enable-loop.test', '--json']);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toEqual({ error: { kind: 'validation', message: expect.stringMatching(/rule \*enable-loop\.test\/\* catches/) } });
@@ -81,7 +81,7 @@ describe('a maintenance URL that the site\'s own rules catch is refused before a
 
     const planned = await cli(['enable', 'enable-loop.test', 'shop-loop.test', '--dry-run']);
     expect(planned.code).toBe(1);
-    expect(planned.stdout).toMatch(/enable-loop\.test: would fail: The maintenance URL https:\/\/status\.enable-loop\.test\/ is on/);
+    expect(planned.stdout).toMatch(/enable-loop\.test: would fail: it cannot be put into maintenance without a redirect loop\. The maintenance URL https:\/\/status\.enable-loop\.test\/ is on/);
   });
 });
 

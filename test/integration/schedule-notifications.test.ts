@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
 import { DashboardService } from '../../src/admin/dashboard/dashboard.service.js';
 import type { WindowEvent } from '../../src/notifications/window-event.js';
 import { END_FAILING_NOTICE_INTERVAL_MS } from '../../src/schedules/window-lifecycle.service.js';
+import { WindowStore } from '../../src/schedules/window-store.js';
+import { SiteRepository } from '../../src/sites/site.repository.js';
 import { givenSite } from '../support/scenario.js';
 import { serviceSuite } from '../support/service-suite.js';
 import { createTestContext, type TestContext } from '../support/test-context.js';
@@ -82,7 +83,7 @@ describe('webhook notifications of a window', () => {
 
   it('sends window.end_failing at the first failed end and again after the interval, and the dashboard shows the window', async () => {
     const { receiver, ctx } = await notifyingContext(() => 200);
-    const dashboard = new DashboardService(ctx.app.get(DataSource), ctx.logs);
+    const dashboard = new DashboardService(ctx.app.get(SiteRepository), ctx.app.get(WindowStore), ctx.logs);
     const { site, zone } = await givenSite(ctx, suite.fake, 'stuck-in.com');
     const stuck = at(start, 3 * 24 * 60);
     ctx.clock.set(at(stuck, -120));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PageRuleRecord } from '../../src/cloudflare/response-schemas.js';
 import { ConflictError, QuotaError } from '../../src/common/errors.js';
-import { findOwnedRules, planEnable } from '../../src/maintenance/rule-plan.js';
-import { maintenanceRedirectUrl, maintenanceTargets } from '../../src/maintenance/maintenance-targets.js';
+import { maintenanceTargets } from '../../src/maintenance/engines/page-rules/page-rule-targets.js';
+import { findOwnedRules, planEnable } from '../../src/maintenance/engines/page-rules/rule-plan.js';
+import { maintenanceRedirectUrl } from '../../src/maintenance/redirect-url.js';
 
 const URL_ = 'https://maintenance.example.net/maintenance?site=example.com';
 const all = { domain: 'example.com', includeSubdomains: true, subdomainList: [], maintenanceUrl: null };

@@ -28,7 +28,7 @@ export interface ActionForm {
 
 /**
  * Everything that changes something goes through a confirmation form that POSTs: AdminJS calls a
- * `component: false` action with a GET (DESIGN.md §4), which a link on another site could trigger with
+ * `component: false` action with a GET (docs/stack-notes.md#adminjs), which a link on another site could trigger with
  * the operator's cookie. The GET that opens the form only shows the record(s).
  */
 function confirmed(form: ActionForm, handler: ActionHandler<ActionResponse>): AdminAction {
@@ -87,9 +87,9 @@ async function attempt(perform: Perform, request: ActionRequest, context: Action
 
 /** A text field of the payload: undefined when the form did not send it, '' when it was left empty. */
 export function textField(request: ActionRequest, name: string): string | undefined {
-  const value = request.payload?.[name];
+  const value: unknown = request.payload?.[name];
   if (value === undefined) return undefined;
-  return value === null ? '' : String(value).trim();
+  return value === null ? '' : (typeof value === 'string' ? value : JSON.stringify(value)).trim();
 }
 
 /** A record's parameter as text (AdminJS's `param()` is untyped). */

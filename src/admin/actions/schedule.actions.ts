@@ -1,8 +1,6 @@
 import type { ActionContext, ActionRequest, NoticeMessage, RecordActionResponse } from 'adminjs';
-import { ScheduledMaintenanceService, type WindowChanges, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
-import type { ScheduledMaintenance } from '../../schedules/scheduled-maintenance.entity.js';
+import { ScheduledMaintenanceService, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
 import type { WindowInput } from '../../schedules/window-input.validation.js';
-import { localTime } from '../../schedules/window-time.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
 import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
@@ -31,38 +29,8 @@ function inputOf(request: ActionRequest): WindowInput {
  * AdminJS shows a new record's checkbox unticked and the service's default is to act.
  */
 function negated(request: ActionRequest, name: string): boolean | undefined {
-  const value = request.payload?.[name];
+  const value: unknown = request.payload?.[name];
   return value === undefined ? undefined : !(value === true || value === 'true');
-}
-
-/** Only what the form changed: an active window refuses changes to its sites, start or recurrence. */
-function changesOf(input: WindowInput, window: ScheduledMaintenance): WindowChanges {
-  const current: WindowInput = {
-    title: window.title,
-    description: window.description,
-    reason: window.reason,
-    sites: window.sites.map((entry) => entry.site.domain),
-    start: localTime(window.startsAt, window.timezone),
-    end: localTime(window.endsAt, window.timezone),
-    durationMinutes: null,
-    timezone: window.timezone,
-    recurrence: window.recurrence,
-    autoEnable: window.autoEnable,
-    autoDisable: window.autoDisable,
-  };
-  const same = (key: keyof WindowInput) =>
-    key === 'sites' ? [...input.sites].sort().join() === [...current.sites].sort().join() : (input[key] ?? null) === (current[key] ?? null);
-  const changes: WindowChanges = {};
-  for (const key of Object.keys(input) as (keyof WindowInput)[]) {
-    if (input[key] !== undefined && !same(key)) Object.assign(changes, { [key]: input[key] });
-  }
-  // A new start keeps the window's length unless an end or a duration is given too.
-  if (changes.start !== undefined && changes.end === undefined && changes.durationMinutes == null) {
-    changes.durationMinutes = Math.round((window.endsAt.getTime() - window.startsAt.getTime()) / 60_000);
-    changes.end = null;
-  }
-  if (changes.durationMinutes != null) changes.end = null;
-  return changes;
 }
 
 async function savedResponse(context: ActionContext, id: string, message: string): Promise<RecordActionResponse> {
@@ -94,12 +62,8 @@ export function editWindowAction(services: AdminServices): AdminAction {
     handler: async (request, _response, context) => {
       if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
       try {
-        const schedules = services.get(ScheduledMaintenanceService);
-        const window = await schedules.get(paramOf(context, 'id'));
-        const changes = changesOf(inputOf(request), window);
-        if (!Object.keys(changes).length) return await savedResponse(context, window.id, `Nothing to change on "${window.title}".`);
-        const saved = await schedules.update(window.id, changes, actorOf(context));
-        return await savedResponse(context, saved.id, `Saved "${saved.title}".`);
+        const { window, changed } = await services.get(ScheduledMaintenanceService).edit(paramOf(context, 'id'), inputOf(request), actorOf(context));
+        return await savedResponse(context, window.id, changed ? `Saved "${window.title}".` : `Nothing to change on "${window.title}".`);
       } catch (error) {
         throw formError(error);
       }

@@ -56,7 +56,9 @@ export function disableMaintenanceAction(services: AdminServices): AdminAction {
 export function reconcileAction(services: AdminServices): AdminAction {
   const form: ActionForm = {
     confirm: 'Reconcile',
-    description: "Compares the site with its zone's rules and repairs any difference (missing or left-over rules, interrupted work).",
+    description:
+      "Compares the site with its zone's rules and repairs any difference (missing or left-over rules, interrupted work), " +
+      'and closes audit rows that a crashed process left pending.',
   };
   return {
     actionType: 'record',
@@ -64,9 +66,11 @@ export function reconcileAction(services: AdminServices): AdminAction {
     parent: CLOUDFLARE_MENU,
     ...recordMutation(form, async (_request, context) => {
       const site = await siteOfRecord(services, context);
-      const result = await services.get(ReconcileService).reconcile(site, { actor: actorOf(context) });
+      const { results, interruptedLogsClosed } = await services.get(ReconcileService).run({ domains: [site.domain] }, { actor: actorOf(context) });
+      const result = results[0];
       const failed = result.outcome === 'failed' || result.outcome === 'busy' || result.outcome === 'reported';
-      return { message: `${result.domain}: ${result.message}`, type: failed ? 'error' : 'success' };
+      const closed = interruptedLogsClosed ? `; ${interruptedLogsClosed} interrupted audit row(s) closed.` : '';
+      return { message: `${result.domain}: ${result.message}${closed}`, type: failed ? 'error' : 'success' };
     }),
   };
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { LogsService } from '../../logs/logs.service.js';
+import { WindowStore } from '../../schedules/window-store.js';
+import { SiteRepository } from '../../sites/site.repository.js';
 import type { DashboardSummary } from './dashboard-summary.js';
-import { failingWindows } from './failing-windows.query.js';
 
 const SHOWN = 8;
 const CHART_DAYS = 14;
@@ -12,16 +12,17 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 @Injectable()
 export class DashboardService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sites: SiteRepository,
+    private readonly windows: WindowStore,
     private readonly logs: LogsService,
   ) {}
 
   async summary(): Promise<DashboardSummary> {
     const [sites, inMaintenance, upcomingWindows, endFailing, failures, stats, perDay] = await Promise.all([
-      this.siteCounts(),
+      this.sites.counts(),
       this.sitesInMaintenance(),
       this.upcomingWindows(),
-      failingWindows(this.dataSource),
+      this.failingWindows(),
       this.logs.failuresSince(new Date(Date.now() - DAY_MS), SHOWN),
       this.logs.getStats({ days: 30 }),
       this.logs.dailyCounts({ days: CHART_DAYS }),
@@ -47,38 +48,25 @@ export class DashboardService {
     };
   }
 
-  private async siteCounts(): Promise<DashboardSummary['sites']> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS total,
-              count(*) FILTER (WHERE maintenance_state = 'on')::int AS "inMaintenance",
-              count(*) FILTER (WHERE maintenance_state = 'needs_reconcile')::int AS "needsReconcile",
-              count(*) FILTER (WHERE maintenance_state IN ('enabling', 'disabling'))::int AS busy,
-              count(*) FILTER (WHERE NOT is_active)::int AS inactive
-         FROM cloudflare_sites`,
-    );
-    return row;
+  private async sitesInMaintenance(): Promise<DashboardSummary['inMaintenance']> {
+    const rows = await this.sites.inMaintenance(SHOWN);
+    return rows.map((row) => ({ ...row, since: row.since?.toISOString() ?? null }));
   }
 
-  private async sitesInMaintenance(): Promise<DashboardSummary['inMaintenance']> {
-    const rows: { id: string; domain: string; since: Date | null; reason: string | null }[] = await this.dataSource.query(
-      `SELECT id, domain, maintenance_since AS since, maintenance_reason AS reason
-         FROM cloudflare_sites WHERE maintenance_state = 'on'
-        ORDER BY maintenance_since NULLS LAST LIMIT $1`,
-      [SHOWN],
-    );
-    return rows.map((row) => ({ ...row, since: row.since?.toISOString() ?? null }));
+  /** Windows past their end whose sites do not all come out (window.end_failing), longest failing first. */
+  private async failingWindows(): Promise<DashboardSummary['failingWindows']> {
+    const rows = await this.windows.failingToEnd(SHOWN);
+    return rows.map((row) => ({
+      ...row,
+      endsAt: row.endsAt.toISOString(),
+      failingSince: row.failingSince.toISOString(),
+      notifiedAt: row.notifiedAt?.toISOString() ?? null,
+    }));
   }
 
   /** Windows running now or still to come, soonest first. */
   private async upcomingWindows(): Promise<DashboardSummary['upcomingWindows']> {
-    const rows: { id: string; title: string; status: string; startsAt: Date; endsAt: Date; sites: number }[] = await this.dataSource.query(
-      `SELECT w.id, w.title, w.status, w.starts_at AS "startsAt", w.ends_at AS "endsAt",
-              (SELECT count(*)::int FROM scheduled_maintenance_sites s WHERE s.window_id = w.id) AS sites
-         FROM scheduled_maintenances w
-        WHERE w.status IN ('scheduled', 'starting', 'active', 'ending')
-        ORDER BY w.starts_at LIMIT $1`,
-      [SHOWN],
-    );
+    const rows = await this.windows.upcoming(SHOWN);
     return rows.map((row) => ({ ...row, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() }));
   }
 }

@@ -26,7 +26,7 @@ export class DisableCommand extends BulkActionCommand {
     await this.output.run(
       options,
       async () => {
-        const site = await this.sites.findByDomain(domains[0]!);
+        const site = await this.sites.findByDomain(domains[0]);
         const result = await this.maintenance.disableMaintenance(site, cliActor());
         return { domain: result.domain, outcome: result.outcome, message: result.message, ruleIds: result.log.ruleIds };
       },

@@ -37,7 +37,7 @@ export class EnableCommand extends BulkActionCommand<EnableOptions> {
     await this.output.run(
       options,
       async () => {
-        const site = await this.sites.findByDomain(domains[0]!);
+        const site = await this.sites.findByDomain(domains[0]);
         const result = await this.maintenance.enableMaintenance(site, reason, cliActor());
         return { domain: result.domain, outcome: result.outcome, message: result.message, ruleIds: result.log.ruleIds };
       },

@@ -1,6 +1,5 @@
 import { Command } from 'nest-commander';
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
-import { SiteSelectionService } from '../../sites/site-selection.service.js';
 import { cliActor } from '../actor.js';
 import { CliOutput, table } from '../cli-output.js';
 import { SelectorCommand, type SelectorOptions, siteCriteria } from '../site-selector.options.js';
@@ -14,7 +13,6 @@ import { SelectorCommand, type SelectorOptions, siteCriteria } from '../site-sel
 })
 export class ReconcileCommand extends SelectorCommand {
   constructor(
-    private readonly selection: SiteSelectionService,
     private readonly reconcile: ReconcileService,
     private readonly output: CliOutput,
   ) {
@@ -25,13 +23,9 @@ export class ReconcileCommand extends SelectorCommand {
     await this.output.run(
       options,
       async () => {
-        const criteria = siteCriteria(domains, options);
-        const everything = !domains.length && !options.apiKey && !options.inMaintenance && !options.active;
-        const sites = await this.selection.select(everything ? { all: true } : criteria);
-        const results = await this.reconcile.reconcileMany(sites, { dryRun: options.dryRun, actor: cliActor() });
-        const closedLogs = await this.reconcile.closeInterruptedLogs(everything ? 'all' : sites.map((site) => site.id), options.dryRun);
-        if (results.some((result) => result.outcome === 'failed')) process.exitCode = 1;
-        return { dryRun: Boolean(options.dryRun), results, interruptedLogsClosed: closedLogs };
+        const report = await this.reconcile.run(siteCriteria(domains, options), { dryRun: options.dryRun, actor: cliActor() });
+        if (report.results.some((result) => result.outcome === 'failed')) process.exitCode = 1;
+        return report;
       },
       ({ dryRun, results, interruptedLogsClosed }) =>
         [

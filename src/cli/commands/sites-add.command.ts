@@ -31,7 +31,7 @@ export class SitesAddCommand extends OutputCommand<SitesAddOptions> {
       async () =>
         siteView(
           await this.sites.add({
-            domain: domain!,
+            domain: domain,
             apiKeyName: options.apiKey,
             zoneId: options.zoneId,
             subdomains: options.subdomains,

@@ -22,7 +22,7 @@ export class SitesRemoveCommand extends OutputCommand {
     await this.output.run(
       options,
       async () => {
-        const site = await this.sites.findByDomain(domain!);
+        const site = await this.sites.findByDomain(domain);
         await this.settings.remove(site);
         return { domain: site.domain, removed: true };
       },

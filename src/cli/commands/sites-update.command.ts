@@ -54,7 +54,7 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
       options,
       async () => {
         const changes = changesFrom(options);
-        const result = await this.settings.update(await this.sites.findByDomain(domain!), changes, cliActor());
+        const result = await this.settings.update(await this.sites.findByDomain(domain), changes, cliActor());
         return { ...siteView(result.site), changed: result.changed, rulesReapplied: result.rulesReapplied };
       },
       (result) =>

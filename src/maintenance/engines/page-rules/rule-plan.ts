@@ -1,8 +1,9 @@
-import { ConflictError, QuotaError } from '../common/errors.js';
-import { isForwardingRule } from '../cloudflare/forwarding-rule.js';
-import type { PageRuleRecord } from '../cloudflare/response-schemas.js';
-import type { OwnedRule } from '../sites/cloudflare-site.entity.js';
-import { equivalentTarget, maintenanceTargets, type SiteRuleSettings } from './maintenance-targets.js';
+import { ConflictError, QuotaError } from '../../../common/errors.js';
+import { isForwardingRule } from '../../../cloudflare/forwarding-rule.js';
+import type { PageRuleRecord } from '../../../cloudflare/response-schemas.js';
+import type { OwnedRule } from '../../../sites/cloudflare-site.entity.js';
+import type { SiteRuleSettings } from '../../redirect-url.js';
+import { equivalentTarget, maintenanceTargets } from './page-rule-targets.js';
 
 export interface RuleToCreate {
   target: string;
@@ -16,7 +17,8 @@ export interface EnablePlan {
   create: RuleToCreate[];
 }
 
-export interface ZoneFacts {
+/** What planning needs to know of the zone: its name, its Page Rule quota and the rules in it now. */
+export interface ZoneToPlan {
   name: string;
   pageRuleQuota: number | undefined;
   rules: PageRuleRecord[];
@@ -34,9 +36,9 @@ function targetOf(rule: PageRuleRecord): string | undefined {
 /**
  * Which rules enabling maintenance needs, from the site's settings and the zone's current rules.
  * Every new rule outranks every rule already in the zone, because only the highest-priority matching
- * rule applies (DESIGN.md §2). Throws before anything is written when the zone cannot take the plan.
+ * rule applies (docs/cloudflare-facts.md#priority). Throws before anything is written when the zone cannot take the plan.
  */
-export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: ZoneFacts): EnablePlan {
+export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: ZoneToPlan): EnablePlan {
   const adopted: OwnedRule[] = [];
   const targets: string[] = [];
   const taken = new Map(zone.rules.map((rule) => [targetOf(rule), rule]));
@@ -84,7 +86,7 @@ export function planEnable(site: SiteRuleSettings, forwardUrl: string, zone: Zon
 
 /**
  * The rules of ours in the zone: those whose ids we stored, plus (for ids lost in a crash) any rule
- * with exactly one of our patterns AND our redirect URL. Nothing else is ever deleted (DESIGN.md §3.1).
+ * with exactly one of our patterns AND our redirect URL. Nothing else is ever deleted (docs/promises.md#ours-only).
  */
 export function findOwnedRules(
   site: SiteRuleSettings,

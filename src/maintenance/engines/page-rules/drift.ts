@@ -1,15 +1,8 @@
-import type { PageRuleRecord } from '../cloudflare/response-schemas.js';
-import type { MaintenanceState, OwnedRule } from '../sites/cloudflare-site.entity.js';
-import type { SiteRuleSettings } from './maintenance-targets.js';
+import type { PageRuleRecord } from '../../../cloudflare/response-schemas.js';
+import type { MaintenanceState, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
+import type { SiteRuleSettings } from '../../redirect-url.js';
+import type { Drift } from '../maintenance-engine.js';
 import { findOwnedRules } from './rule-plan.js';
-
-export type DriftKind = 'rule_missing' | 'rule_orphaned' | 'rule_inactive' | 'rule_outranked' | 'needs_reconcile' | 'interrupted';
-
-export interface Drift {
-  kind: DriftKind;
-  ruleId?: string;
-  message: string;
-}
 
 export interface SiteSnapshot extends SiteRuleSettings {
   maintenanceState: MaintenanceState;
@@ -21,7 +14,7 @@ function describe(rule: PageRuleRecord): string {
 }
 
 /**
- * How the rules actually in the zone differ from what we stored (DESIGN.md §3.5). `claimAbandoned`:
+ * How the rules actually in the zone differ from what we stored (docs/promises.md#the-truth-is-in-cloudflare). `claimAbandoned`:
  * the site is in a transitional state whose process is gone or whose claim went stale.
  */
 export function detectDrift(

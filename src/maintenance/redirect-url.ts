@@ -1,29 +1,11 @@
 import { ValidationError } from '../common/errors.js';
 
+/** The operator's settings that decide what maintenance covers and where visitors go. */
 export interface SiteRuleSettings {
   domain: string;
   includeSubdomains: boolean;
   subdomainList: string[];
   maintenanceUrl: string | null;
-}
-
-/**
- * `*example.com/*` covers the apex and every subdomain in one rule; otherwise the apex plus one rule
- * per listed subdomain (DESIGN.md §2).
- */
-export function maintenanceTargets(site: SiteRuleSettings): string[] {
-  if (site.includeSubdomains) return [`*${site.domain}/*`];
-  return [`${site.domain}/*`, ...site.subdomainList.map((sub) => `${sub}.${site.domain}/*`)];
-}
-
-/**
- * The same URLs as `target`, spelled differently: a trailing `/**` matches exactly what `/*` matches.
- * Used when a user's own rule already holds the plain pattern, since Cloudflare allows one rule per
- * target string. (`http*://…` would be the natural spelling, but Cloudflare's published schema only
- * admits `http://` or `https://` as a scheme prefix.)
- */
-export function equivalentTarget(target: string): string {
-  return target.replace(/\/\*$/, '/**');
 }
 
 export function maintenanceRedirectUrl(site: SiteRuleSettings, publicUrl: string | undefined): string {

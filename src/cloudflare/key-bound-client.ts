@@ -1,0 +1,46 @@
+import type { CloudflareGateway, ForwardingRuleSpec } from './cloudflare.gateway.js';
+import type { PageRuleRecord, ZoneRecord } from './response-schemas.js';
+
+/**
+ * The Cloudflare API as one stored key sees it, obtained once per operation: the token stays inside,
+ * and `markUsed` records the key's use once the operation has succeeded (never for a refused one).
+ */
+export class KeyBoundClient {
+  readonly #gateway: CloudflareGateway;
+  readonly #token: string;
+  readonly #markUsed: () => Promise<void>;
+
+  constructor(gateway: CloudflareGateway, token: string, markUsed: () => Promise<void>) {
+    this.#gateway = gateway;
+    this.#token = token;
+    this.#markUsed = markUsed;
+  }
+
+  getZone(zoneId: string): Promise<ZoneRecord> {
+    return this.#gateway.getZone(this.#token, zoneId);
+  }
+
+  findZoneByName(name: string): Promise<ZoneRecord | undefined> {
+    return this.#gateway.findZoneByName(this.#token, name);
+  }
+
+  listZonesPage(page: number, perPage?: number): Promise<{ zones: ZoneRecord[]; totalPages?: number }> {
+    return this.#gateway.listZonesPage(this.#token, page, perPage);
+  }
+
+  listPageRules(zoneId: string): Promise<PageRuleRecord[]> {
+    return this.#gateway.listPageRules(this.#token, zoneId);
+  }
+
+  createForwardingRule(zoneId: string, spec: ForwardingRuleSpec): Promise<PageRuleRecord> {
+    return this.#gateway.createForwardingRule(this.#token, zoneId, spec);
+  }
+
+  deletePageRule(zoneId: string, ruleId: string): Promise<boolean> {
+    return this.#gateway.deletePageRule(this.#token, zoneId, ruleId);
+  }
+
+  markUsed(): Promise<void> {
+    return this.#markUsed();
+  }
+}

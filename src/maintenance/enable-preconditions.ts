@@ -1,0 +1,28 @@
+import { ValidationError } from '../common/errors.js';
+import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { redirectLoopMessage } from '../sites/redirect-loop.js';
+
+/**
+ * Why a site cannot be put into maintenance, judged from its stored settings alone, as the end of a
+ * sentence about the site ("example.com is marked inactive; …"); null when nothing stands in the way.
+ * The one set of enable pre-conditions: the service refuses with it before claiming anything, and a
+ * bulk dry run reports it, so a site the dry run calls failed is one the real run refuses.
+ */
+export function enableRefusal(site: CloudflareSite, publicUrl: string | undefined): string | null {
+  if (!site.isActive) return 'is marked inactive; activate it before enabling maintenance.';
+  if (!site.maintenanceUrl && !publicUrl) {
+    return (
+      'has no maintenance URL and PUBLIC_URL is not set, so there is nowhere to send visitors. ' +
+      `Set one with \`maintenance sites update ${site.domain} --maintenance-url https://…\` or set PUBLIC_URL.`
+    );
+  }
+  const loop = redirectLoopMessage(site, publicUrl);
+  if (loop) return `cannot be put into maintenance without a redirect loop. ${loop}`;
+  if (!site.zoneId) return 'has no Cloudflare zone id; add it again with --zone-id, or sync it from Cloudflare.';
+  return null;
+}
+
+export function assertCanEnable(site: CloudflareSite, publicUrl: string | undefined): void {
+  const refusal = enableRefusal(site, publicUrl);
+  if (refusal) throw new ValidationError(`${site.domain} ${refusal}`);
+}

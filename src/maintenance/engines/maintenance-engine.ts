@@ -1,0 +1,75 @@
+import type { KeyBoundClient } from '../../cloudflare/key-bound-client.js';
+import type { CloudflareSite, OwnedRule } from '../../sites/cloudflare-site.entity.js';
+import type { SiteRuleSettings } from '../redirect-url.js';
+
+/**
+ * What an engine reports of a zone's state against the stored one. `needs_reconcile` and
+ * `interrupted` come from the stored state alone; the others from what the engine finds in the zone.
+ */
+export type DriftKind = 'rule_missing' | 'rule_orphaned' | 'rule_inactive' | 'rule_outranked' | 'needs_reconcile' | 'interrupted';
+
+export interface Drift {
+  kind: DriftKind;
+  ruleId?: string;
+  message: string;
+}
+
+/** Drift that reconcile reports but never changes: the operator's own rules are theirs to fix. */
+export const REPORT_ONLY_DRIFT: ReadonlySet<DriftKind> = new Set(['rule_outranked']);
+
+/** A rule in the zone, as an engine describes it. */
+export interface ZoneRule {
+  id: string;
+  target: string;
+  status: string;
+  priority: number;
+  ours: boolean;
+}
+
+export interface ZoneInspection {
+  rules: ZoneRule[];
+  drift: Drift[];
+}
+
+/** Where an operation got to, for the audit message and the rollback. */
+export interface Progress {
+  step: string;
+  /** Our rules already in the zone (left by an interrupted run), kept instead of duplicated. */
+  adopted: OwnedRule[];
+  created: OwnedRule[];
+}
+
+/**
+ * One way of putting a site into maintenance in Cloudflare (Page Rules today). The transition runner
+ * owns claims, audit rows, rollback and settlement; an engine only knows its own kind of rule: how
+ * many a site needs and whether the zone has room (quota), which rules are ours, and how the zone
+ * differs from what we stored. Engines never touch the database and never import one another.
+ */
+export interface MaintenanceEngine {
+  readonly name: string;
+
+  /** What enabling creates for these settings, in words an operator reads (dry runs, settings diffs). */
+  targets(site: SiteRuleSettings): string[];
+
+  /**
+   * Reads the zone, plans (refusing with QuotaError or ConflictError before writing anything), and
+   * creates what is missing one rule at a time, calling `onRules` with every rule the plan relies on
+   * after each one exists, so that a crash cannot make us forget one. Returns those rules.
+   */
+  apply(
+    client: KeyBoundClient,
+    site: CloudflareSite,
+    forwardUrl: string,
+    progress: Progress,
+    onRules: (rules: OwnedRule[]) => Promise<void>,
+  ): Promise<OwnedRule[]>;
+
+  /** Our rules in the zone now: the stored ids, and (for ids lost in a crash) exact matches of ours. */
+  findOurs(client: KeyBoundClient, site: CloudflareSite, forwardUrl: string | undefined, progress: Progress): Promise<OwnedRule[]>;
+
+  /** Deletes one rule of ours; a rule already gone counts as deleted. */
+  remove(client: KeyBoundClient, zoneId: string, rule: OwnedRule): Promise<void>;
+
+  /** The zone's rules and how they differ from the stored state. */
+  inspect(client: KeyBoundClient, site: CloudflareSite, forwardUrl: string | undefined, claimAbandoned: boolean): Promise<ZoneInspection>;
+}

@@ -1,0 +1,273 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
+import { currentProcessOwner } from '../common/process-owner.js';
+import { shutdownGate } from '../common/shutdown-gate.js';
+import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
+import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
+import { CloudflareSite, type MaintenanceState, type OwnedRule } from './cloudflare-site.entity.js';
+import { SiteSyncStore } from './site-sync.store.js';
+import type { ZoneFacts } from './zone-facts.js';
+
+/**
+ * A process that crashed mid-operation leaves the site in a transitional state. Its claim can be taken
+ * over at once when its owner is known to be gone (same host, pid dead), else after this long without
+ * progress (state_changed_at is bumped on every rule we record, so a slow but living operation keeps it).
+ */
+export const STALE_CLAIM_SECONDS = 600;
+
+export type RuleSettings = Pick<CloudflareSite, 'includeSubdomains' | 'subdomainList' | 'maintenanceUrl'>;
+
+/** A site as its maintenance page shows it, with the active window covering it that ends last. */
+export interface SitePageRow {
+  siteName: string;
+  message: string | null;
+  endsAt: Date | null;
+  timezone: string | null;
+}
+
+export interface SiteCounts {
+  total: number;
+  inMaintenance: number;
+  needsReconcile: number;
+  busy: number;
+  inactive: number;
+}
+
+export interface Settlement {
+  siteId: string;
+  state: 'on' | 'off' | 'needs_reconcile';
+  rules: OwnedRule[];
+  reason?: string | null;
+  /** Saved in the same statement as the rules. */
+  settings?: RuleSettings;
+}
+
+/**
+ * The owner of cloudflare_sites: every query on it is here, or in the zone sync batch it hands out
+ * (site-sync.store.ts). The maintenance state changes only by conditional updates (docs/promises.md#idempotent-and-exclusive).
+ */
+@Injectable()
+export class SiteRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logs: LogsService,
+  ) {}
+
+  private get repository() {
+    return this.dataSource.getRepository(CloudflareSite);
+  }
+
+  find(siteId: string): Promise<CloudflareSite | null> {
+    return this.repository.findOneBy({ id: siteId });
+  }
+
+  findOrFail(siteId: string): Promise<CloudflareSite> {
+    return this.repository.findOneByOrFail({ id: siteId });
+  }
+
+  findByDomain(domain: string): Promise<CloudflareSite | null> {
+    return this.repository.findOneBy({ domain });
+  }
+
+  existsByDomain(domain: string): Promise<boolean> {
+    return this.repository.existsBy({ domain });
+  }
+
+  /** The matching sites, ordered by domain. */
+  findWhere(where: FindOptionsWhere<CloudflareSite>): Promise<CloudflareSite[]> {
+    return this.repository.find({ where, order: { domain: 'ASC' } });
+  }
+
+  list(options: { withApiKey?: boolean } = {}): Promise<CloudflareSite[]> {
+    return this.repository.find({ order: { domain: 'ASC' }, relations: options.withApiKey ? { apiKey: true } : {} });
+  }
+
+  async knownDomains(domains: string[]): Promise<Set<string>> {
+    const rows = await this.repository.find({ select: { domain: true }, where: { domain: In(domains) } });
+    return new Set(rows.map((site) => site.domain));
+  }
+
+  findByDomains(domains: string[]): Promise<CloudflareSite[]> {
+    return this.repository.findBy({ domain: In(domains) });
+  }
+
+  insert(site: Partial<CloudflareSite>): Promise<CloudflareSite> {
+    return this.repository.save(this.repository.create(site));
+  }
+
+  async pageOf(domain: string): Promise<SitePageRow | null> {
+    const [row] = await this.dataSource.query<SitePageRow[]>(
+      `SELECT s.name AS "siteName", w.reason AS message, w.ends_at AS "endsAt", w.timezone
+         FROM cloudflare_sites s
+         LEFT JOIN LATERAL (
+           SELECT m.reason, m.ends_at, m.timezone
+             FROM scheduled_maintenance_sites e
+             JOIN scheduled_maintenances m ON m.id = e.window_id
+            WHERE e.site_id = s.id AND e.execution IN ('enabled', 'already_on') AND m.status = 'active'
+            ORDER BY m.ends_at DESC
+            LIMIT 1
+         ) w ON true
+        WHERE s.domain = $1`,
+      [domain],
+    );
+    return row ?? null;
+  }
+
+  async counts(): Promise<SiteCounts> {
+    const [row]: SiteCounts[] = await this.dataSource.query(
+      `SELECT count(*)::int AS total,
+              count(*) FILTER (WHERE maintenance_state = 'on')::int AS "inMaintenance",
+              count(*) FILTER (WHERE maintenance_state = 'needs_reconcile')::int AS "needsReconcile",
+              count(*) FILTER (WHERE maintenance_state IN ('enabling', 'disabling'))::int AS busy,
+              count(*) FILTER (WHERE NOT is_active)::int AS inactive
+         FROM cloudflare_sites`,
+    );
+    return row;
+  }
+
+  /** The sites in maintenance the longest, up to `limit`. */
+  inMaintenance(limit: number): Promise<{ id: string; domain: string; since: Date | null; reason: string | null }[]> {
+    return this.dataSource.query(
+      `SELECT id, domain, maintenance_since AS since, maintenance_reason AS reason
+         FROM cloudflare_sites WHERE maintenance_state = 'on'
+        ORDER BY maintenance_since NULLS LAST LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** The batch statements of one zone sync run, counted (site-sync.store.ts). */
+  syncStore(): SiteSyncStore {
+    return new SiteSyncStore(this.dataSource);
+  }
+
+  /** Cloudflare's facts of one site; a site that sync had deactivated for a vanished zone comes back. */
+  async refreshFacts(siteId: string, facts: ZoneFacts, reactivate: boolean): Promise<CloudflareSite> {
+    await this.repository.update({ id: siteId }, { ...facts, lastSyncedAt: new Date(), ...(reactivate ? { isActive: true, inactiveReason: null } : {}) });
+    return this.findOrFail(siteId);
+  }
+
+  /** Marks an active site inactive because its zone is gone; `deactivated` false when it already was inactive. */
+  async markZoneMissing(siteId: string): Promise<{ deactivated: boolean; site: CloudflareSite }> {
+    const { affected } = await this.repository.update(
+      { id: siteId, isActive: true },
+      { isActive: false, inactiveReason: 'zone_missing', lastSyncedAt: new Date() },
+    );
+    return { deactivated: Boolean(affected), site: await this.findOrFail(siteId) };
+  }
+
+  /**
+   * The operator's settings, saved only while the site is still in `state`; false when it is not
+   * (a concurrent enable must not run on half-saved settings).
+   */
+  async saveSettings(
+    siteId: string,
+    state: MaintenanceState,
+    settings: RuleSettings & Pick<CloudflareSite, 'name' | 'isActive' | 'inactiveReason' | 'apiKeyId'>,
+  ): Promise<CloudflareSite | null> {
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE cloudflare_sites
+          SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
+              include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9, updated_at = now()
+        WHERE id = $1 AND maintenance_state = $2
+        RETURNING id`,
+      [
+        siteId,
+        state,
+        settings.name,
+        settings.isActive,
+        settings.inactiveReason,
+        settings.apiKeyId,
+        settings.includeSubdomains,
+        settings.subdomainList,
+        settings.maintenanceUrl,
+      ],
+    );
+    return rows.length ? this.findOrFail(siteId) : null;
+  }
+
+  /** Only a site out of maintenance is deleted, or its rules would stay with nobody to remove them. */
+  async removeIfOff(siteId: string): Promise<boolean> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(`DELETE FROM cloudflare_sites WHERE id = $1 AND maintenance_state = 'off'`, [siteId]);
+    return Boolean(deleted);
+  }
+
+  /**
+   * Moves the site from one of `from` (or from a stale or abandoned claim) to `to`, recording this
+   * process as the claim's owner, and writes the attempt's pending audit row in the same transaction,
+   * so that every claim has its row; null when someone else holds the site.
+   */
+  claim(
+    siteId: string,
+    from: MaintenanceState[],
+    to: 'enabling' | 'disabling',
+    subject: LogSubject,
+    abandonedBy: string | null = null,
+  ): Promise<{ site: CloudflareSite; log: MaintenanceLog } | null> {
+    shutdownGate.admit(subject.domain);
+    return this.dataSource.transaction(async (manager) => {
+      const [rows]: [{ id: string }[], number] = await manager.query(
+        `UPDATE cloudflare_sites
+            SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now()
+          WHERE id = $1
+            AND (maintenance_state = ANY($2::varchar[])
+                 OR (maintenance_state IN ('enabling', 'disabling')
+                     AND (state_changed_at < now() - make_interval(secs => $4)
+                          OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
+          RETURNING id`,
+        [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy],
+      );
+      if (!rows.length) return null;
+      const log = await this.logs.start(subject, manager);
+      return { site: await manager.findOneByOrFail(CloudflareSite, { id: siteId }), log };
+    });
+  }
+
+  /** Persists each rule as soon as it exists, so that a crash cannot make us forget one. */
+  async recordRules(siteId: string, rules: OwnedRule[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE cloudflare_sites SET maintenance_rules = $2::jsonb, state_changed_at = now() WHERE id = $1`,
+      [siteId, JSON.stringify(rules)],
+    );
+  }
+
+  /**
+   * Ends a transition and completes its audit row in one transaction, so that a crash can never leave
+   * a settled site with a pending row or a completed row with an unsettled site.
+   */
+  finish(settlement: Settlement, log: MaintenanceLog, completion: LogCompletion): Promise<MaintenanceLog> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.settle(settlement, manager);
+      return this.logs.complete(log, completion, manager);
+    });
+  }
+
+  private async settle(settlement: Settlement, manager: EntityManager): Promise<void> {
+    const { siteId, state, rules, reason, settings } = settlement;
+    await manager.query(
+      `UPDATE cloudflare_sites
+          SET maintenance_state = $2::varchar,
+              maintenance_rules = $3::jsonb,
+              maintenance_reason = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce($4::text, maintenance_reason)
+                                   ELSE maintenance_reason END,
+              maintenance_since = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce(maintenance_since, now())
+                                  ELSE maintenance_since END,
+              include_subdomains = CASE WHEN $5::boolean THEN $6::boolean ELSE include_subdomains END,
+              subdomain_list = CASE WHEN $5::boolean THEN $7::text[] ELSE subdomain_list END,
+              maintenance_url = CASE WHEN $5::boolean THEN $8::varchar ELSE maintenance_url END,
+              claimed_by = NULL,
+              state_changed_at = now(),
+              updated_at = now()
+        WHERE id = $1`,
+      [
+        siteId,
+        state,
+        JSON.stringify(rules),
+        reason ?? null,
+        Boolean(settings),
+        settings?.includeSubdomains ?? null,
+        settings?.subdomainList ?? null,
+        settings?.maintenanceUrl ?? null,
+      ],
+    );
+  }
+}
