@@ -143,7 +143,7 @@ describe('the admin panel in Chromium, logged in', () => {
     suite.fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), times: Infinity, fault: 'success-false' });
     await suite.ctx.schedules.processDue(end);
 
-    await page.goto(`${suite.server.url}/admin`);
+    await page.goto(`${PANEL_URL}/admin`);
     const card = page.getByTestId('dashboard-end-failing');
     await card.getByText('Stuck upgrade').waitFor();
     expect(await card.innerText()).toMatch(/1 sites still in maintenance/);
@@ -151,7 +151,7 @@ describe('the admin panel in Chromium, logged in', () => {
 
     suite.fake.clearFaults();
     await suite.ctx.schedules.processDue(new Date(end.getTime() + 60_000));
-    await page.goto(`${suite.server.url}/admin`);
+    await page.goto(`${PANEL_URL}/admin`);
     await page.getByTestId('dashboard-in-maintenance').waitFor();
     expect(await page.getByTestId('dashboard-end-failing').count()).toBe(0);
   });
