@@ -91,6 +91,12 @@ export class SiteRepository {
     return this.repository.findBy({ domain: In(domains) });
   }
 
+  /** The domains whose enable or disable this process holds (a server waits for them before it stops). */
+  async transitionsClaimedBy(owner: string): Promise<string[]> {
+    const held = await this.repository.find({ select: { domain: true }, where: { claimedBy: owner, maintenanceState: In(['enabling', 'disabling']) } });
+    return held.map((site) => site.domain);
+  }
+
   insert(site: Partial<CloudflareSite>): Promise<CloudflareSite> {
     return this.repository.save(this.repository.create(site));
   }
