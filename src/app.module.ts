@@ -8,6 +8,7 @@ import { LogsModule } from './logs/logs.module.js';
 import { MaintenanceModule } from './maintenance/maintenance.module.js';
 import { MaintenancePageModule } from './maintenance-page/maintenance-page.module.js';
 import { SchedulerModule } from './schedules/scheduler.module.js';
+import { KeySitesModule } from './sites/key-sites.module.js';
 import { SitesModule } from './sites/sites.module.js';
 
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         DatabaseModule.forRoot('server'),
         ApiKeysModule,
         SitesModule,
+        KeySitesModule,
         LogsModule,
         MaintenanceModule,
         MaintenancePageModule,

@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CloudflareGateway } from '../cloudflare/cloudflare.gateway.js';
 import type { KeyBoundClient } from '../cloudflare/key-bound-client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import { maskToken, parseKeyName, parseToken } from './api-key-input.validation.js';
 import { CloudflareApiKey } from './cloudflare-api-key.entity.js';
+import { KEY_SITES, type KeySites } from './key-sites.js';
 import { TokenCipher } from './token-cipher.js';
 import { type TokenCheck, TokenVerifier } from './token-verifier.js';
 
@@ -49,6 +50,7 @@ export class ApiKeysService {
     private readonly verifier: TokenVerifier,
     private readonly cipher: TokenCipher,
     private readonly gateway: CloudflareGateway,
+    @Inject(KEY_SITES) private readonly sites: KeySites,
   ) {}
 
   private get repository() {
@@ -135,7 +137,7 @@ export class ApiKeysService {
     return {
       key: this.view(await this.repository.findOneByOrFail({ id: key.id })),
       wasDefault: key.isDefault,
-      siteCount: await this.siteCount(key.id),
+      siteCount: await this.sites.countUsingKey(key.id),
     };
   }
 
@@ -172,13 +174,13 @@ export class ApiKeysService {
   /** Refused while any site names the key (the foreign key would refuse it too, even against a concurrent add). */
   async remove(name: string): Promise<ApiKeyView> {
     const key = await this.findByName(name);
-    const sites = await this.siteCount(key.id);
+    const sites = await this.sites.countUsingKey(key.id);
     if (sites > 0) throw this.inUse(key, sites);
     try {
       await this.repository.delete({ id: key.id });
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION) {
-        throw this.inUse(key, await this.siteCount(key.id));
+        throw this.inUse(key, await this.sites.countUsingKey(key.id));
       }
       throw error;
     }
@@ -244,11 +246,6 @@ export class ApiKeysService {
 
   private verifiedColumns(check: TokenCheck) {
     return { accountId: check.accountId, lastVerifiedAt: new Date() };
-  }
-
-  private async siteCount(apiKeyId: string): Promise<number> {
-    const [{ count }]: { count: number }[] = await this.dataSource.query('SELECT count(*)::int AS count FROM cloudflare_sites WHERE api_key_id = $1', [apiKeyId]);
-    return count;
   }
 
   private inUse(key: CloudflareApiKey, sites: number): ConflictError {

@@ -7,6 +7,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
+import { KeySitesModule } from '../sites/key-sites.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { BulkCommandRunner } from './bulk-runner.js';
 import { CliOutput } from './cli-output.js';
@@ -40,6 +41,7 @@ export class CliModule {
         DatabaseModule.forRoot('cli'),
         ApiKeysModule,
         SitesModule,
+        KeySitesModule,
         LogsModule,
         MaintenanceModule,
         SchedulesModule,

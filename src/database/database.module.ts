@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { DatabaseHealth } from './database-health.js';
 import type { EmbeddedRole } from './embedded/index.js';
 import { openDatabase, type OpenDatabase } from './open-database.js';
 
@@ -26,8 +27,9 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [OPEN_DATABASE],
           useFactory: (database: OpenDatabase) => database.dataSource,
         },
+        DatabaseHealth,
       ],
-      exports: [DataSource],
+      exports: [DataSource, DatabaseHealth],
     };
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpCode, Inject, Logger, Query, Res, ServiceUnavailableException } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { DatabaseHealth } from '../database/database-health.js';
 import { maintenancePageHtml, retryAfterSeconds } from './maintenance-page.html.js';
 import { type MaintenancePageView, MaintenancePageService, pageDomain } from './maintenance-page.service.js';
 
@@ -17,6 +18,7 @@ export class MaintenancePageController {
 
   constructor(
     private readonly pages: MaintenancePageService,
+    private readonly database: DatabaseHealth,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -33,7 +35,7 @@ export class MaintenancePageController {
 
   @Get('health')
   async health(): Promise<{ status: 'ok'; database: 'ok' }> {
-    if (!(await this.pages.databaseReachable())) {
+    if (!(await this.database.reachable())) {
       throw new ServiceUnavailableException({ status: 'error', database: 'unreachable' });
     }
     return { status: 'ok', database: 'ok' };

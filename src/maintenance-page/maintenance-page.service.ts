@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
 import { normaliseHost } from '../sites/site-input.validation.js';
 import { SiteRepository } from '../sites/site.repository.js';
 
@@ -18,7 +16,6 @@ export interface MaintenancePageView {
 }
 
 const MAX_DOMAIN_LENGTH = 253;
-const HEALTH_TIMEOUT_MS = 3000;
 
 /** The `site` query value as a stored domain would be spelled, or undefined when it cannot be one. */
 export function pageDomain(site: unknown): string | undefined {
@@ -29,10 +26,7 @@ export function pageDomain(site: unknown): string | undefined {
 
 @Injectable()
 export class MaintenancePageService {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly sites: SiteRepository,
-  ) {}
+  constructor(private readonly sites: SiteRepository) {}
 
   /** What the maintenance page shows for a normalised domain (see pageDomain), or null for an unknown site. */
   async find(domain: string): Promise<MaintenancePageView | null> {
@@ -40,12 +34,5 @@ export class MaintenancePageService {
     if (!row) return null;
     const window = row.endsAt ? { message: row.message, endsAt: row.endsAt, timezone: row.timezone! } : null;
     return { siteName: row.siteName, window };
-  }
-
-  /** The health check pings the connection itself: no table is involved. */
-  databaseReachable(): Promise<boolean> {
-    const answered = this.dataSource.query('SELECT 1').then(() => true, () => false);
-    // Connecting to an unreachable host can hang for minutes; a health check has to answer.
-    return Promise.race([answered, sleep(HEALTH_TIMEOUT_MS, false, { ref: false })]);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { shutdownGate } from '../common/shutdown-gate.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -24,7 +24,6 @@ export const END_FAILING_NOTICE_INTERVAL_MS = 60 * 60_000;
 @Injectable()
 export class WindowLifecycleService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly store: WindowStore,
     private readonly execution: WindowExecutionService,
     private readonly notifier: WebhookNotifier,
@@ -130,35 +129,24 @@ export class WindowLifecycleService {
     const history = [record, ...window.history].slice(0, HISTORY_KEPT);
     const lastError = outcome === 'failed' ? failuresText(sites) : null;
     const next = window.recurrence && outcome !== 'cancelled' ? this.nextOf(window, now) : null;
-    await this.dataSource.transaction(async (manager) => {
-      if (next) {
-        await this.store.release(window.id, { status: 'scheduled', ...next, actualStart: null, actualEnd: null, history, lastError, ...endFailingCleared }, manager);
-        await this.store.resetEntries(window.id, manager);
-        return;
-      }
-      await this.store.release(
-        window.id,
-        {
-          status: outcome,
-          history,
-          lastError,
-          actualStart: outcome === 'missed' ? null : window.actualStart,
-          actualEnd: outcome === 'missed' ? null : now,
-          ...endFailingCleared,
-        },
-        manager,
-      );
+    if (next) {
+      await this.store.releaseToNextOccurrence(window.id, { status: 'scheduled', ...next, actualStart: null, actualEnd: null, history, lastError, ...endFailingCleared });
+      return;
+    }
+    await this.store.release(window.id, {
+      status: outcome,
+      history,
+      lastError,
+      actualStart: outcome === 'missed' ? null : window.actualStart,
+      actualEnd: outcome === 'missed' ? null : now,
+      ...endFailingCleared,
     });
   }
 
   /** What the occurrence did to its sites, from their execution records before they are reset. */
   private async siteTally(windowId: string): Promise<OccurrenceRecord['sites']> {
-    const rows: { execution: string; count: string }[] = await this.dataSource.query(
-      `SELECT execution, count(*) AS count FROM scheduled_maintenance_sites WHERE window_id = $1 GROUP BY execution`,
-      [windowId],
-    );
-    const count = (...executions: string[]) =>
-      rows.filter((row) => executions.includes(row.execution)).reduce((sum, row) => sum + Number(row.count), 0);
+    const counts = await this.store.executionCounts(windowId);
+    const count = (...executions: string[]) => executions.reduce((sum, execution) => sum + (counts.get(execution) ?? 0), 0);
     return { enabled: count('enabled', 'disabled', 'kept', 'disable_failed'), alreadyOn: count('already_on'), failed: count('failed') };
   }
 
@@ -172,13 +160,7 @@ export class WindowLifecycleService {
   async remind(now: Date, report: ProcessReport): Promise<void> {
     const minutes = this.config.NOTIFY_BEFORE_START_MINUTES;
     if (!this.config.NOTIFY_WEBHOOK_URL || minutes === 0) return;
-    const rows: { id: string }[] = await this.dataSource.query(
-      `UPDATE scheduled_maintenances SET reminded_for = starts_at
-        WHERE status = 'scheduled' AND starts_at > $1 AND starts_at <= $2 AND reminded_for IS DISTINCT FROM starts_at
-        RETURNING id`,
-      [now, new Date(now.getTime() + minutes * 60_000)],
-    ).then((result: [{ id: string }[], number]) => result[0]);
-    for (const { id } of rows) {
+    for (const id of await this.store.takeDueReminders(now, new Date(now.getTime() + minutes * 60_000))) {
       const window = (await this.store.load(id))!;
       this.notify('window.starting_soon', window, now);
       report.reminded.push(runOf(window));

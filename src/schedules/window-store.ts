@@ -184,6 +184,43 @@ export class WindowStore {
       .update({ windowId }, { execution: 'pending', detail: null, attempts: 0, nextAttemptAt: null });
   }
 
+  /** Releases a recurring window onto its next occurrence with its sites back to pending, in one transaction. */
+  async releaseToNextOccurrence(id: string, changes: Partial<ScheduledMaintenance>): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.release(id, changes, manager);
+      await this.resetEntries(id, manager);
+    });
+  }
+
+  /** How many of the window's sites are in each execution state. */
+  async executionCounts(windowId: string): Promise<Map<string, number>> {
+    const rows: { execution: string; count: string }[] = await this.dataSource.query(
+      `SELECT execution, count(*) AS count FROM scheduled_maintenance_sites WHERE window_id = $1 GROUP BY execution`,
+      [windowId],
+    );
+    return new Map(rows.map((row) => [row.execution, Number(row.count)]));
+  }
+
+  /**
+   * Marks the scheduled windows starting in (from, until] that were not yet reminded of this start as
+   * reminded, in one UPDATE so that each reminder is sent once by whichever process wins; returns their ids.
+   */
+  async takeDueReminders(from: Date, until: Date): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE scheduled_maintenances SET reminded_for = starts_at
+        WHERE status = 'scheduled' AND starts_at > $1 AND starts_at <= $2 AND reminded_for IS DISTINCT FROM starts_at
+        RETURNING id`,
+      [from, until],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The windows this process holds a claim on, by title (a server waits for them before it stops). */
+  async claimedBy(owner: string): Promise<string[]> {
+    const held = await this.windows.find({ select: { title: true }, where: { claimedBy: owner } });
+    return held.map((window) => window.title);
+  }
+
   /**
    * For each site, who put it into maintenance (the actor of its latest successful enable): tells a
    * site this window enabled (a retry after a crash) from one someone else did.

@@ -1,8 +1,9 @@
 import { type INestApplication, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { shutdownGate } from '../common/shutdown-gate.js';
 import { ScheduleRunner } from '../schedules/schedule-runner.js';
+import { WindowStore } from '../schedules/window-store.js';
+import { SiteRepository } from '../sites/site.repository.js';
 
 const POLL_MS = 100;
 
@@ -18,7 +19,7 @@ export async function shutDownGracefully(app: INestApplication, signal: NodeJS.S
   shutdownGate.close();
   logger.log(`${signal}: starting no new operation; waiting up to ${Math.round(drainMs / 1000)} s for those in flight`);
   const passesDone = await app.get(ScheduleRunner, { strict: false }).stop(deadline);
-  const left = await heldUntil(app.get(DataSource), deadline);
+  const left = await heldUntil(app.get(SiteRepository, { strict: false }), app.get(WindowStore, { strict: false }), deadline);
   if (!passesDone || left.length) {
     logger.warn(
       `Stopping with work unfinished after ${Math.round(drainMs / 1000)} s (SHUTDOWN_DRAIN_SECONDS)` +
@@ -31,15 +32,11 @@ export async function shutDownGracefully(app: INestApplication, signal: NodeJS.S
 }
 
 /** Waits until this process holds no site or window claim, or the deadline; returns what it still holds. */
-async function heldUntil(dataSource: DataSource, deadline: number): Promise<string[]> {
+async function heldUntil(sites: SiteRepository, windows: WindowStore, deadline: number): Promise<string[]> {
+  const owner = currentProcessOwner();
   for (;;) {
-    const rows: { name: string }[] = await dataSource.query(
-      `SELECT domain AS name FROM cloudflare_sites WHERE claimed_by = $1 AND maintenance_state IN ('enabling', 'disabling')
-       UNION ALL
-       SELECT 'window "' || title || '"' FROM scheduled_maintenances WHERE claimed_by = $1`,
-      [currentProcessOwner()],
-    );
-    if (!rows.length || Date.now() >= deadline) return rows.map((row) => row.name);
+    const held = [...(await sites.transitionsClaimedBy(owner)), ...(await windows.claimedBy(owner)).map((title) => `window "${title}"`)];
+    if (!held.length || Date.now() >= deadline) return held;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { KeySites } from '../api-keys/key-sites.js';
 import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { shutdownGate } from '../common/shutdown-gate.js';
@@ -47,7 +48,7 @@ export interface Settlement {
  * (site-sync.store.ts). The maintenance state changes only by conditional updates (docs/promises.md#idempotent-and-exclusive).
  */
 @Injectable()
-export class SiteRepository {
+export class SiteRepository implements KeySites {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logs: LogsService,
@@ -89,6 +90,17 @@ export class SiteRepository {
 
   findByDomains(domains: string[]): Promise<CloudflareSite[]> {
     return this.repository.findBy({ domain: In(domains) });
+  }
+
+  /** The domains whose enable or disable this process holds (a server waits for them before it stops). */
+  async transitionsClaimedBy(owner: string): Promise<string[]> {
+    const held = await this.repository.find({ select: { domain: true }, where: { claimedBy: owner, maintenanceState: In(['enabling', 'disabling']) } });
+    return held.map((site) => site.domain);
+  }
+
+  /** How many sites name this API key (KeySites, for the key service). */
+  countUsingKey(apiKeyId: string): Promise<number> {
+    return this.repository.countBy({ apiKeyId });
   }
 
   insert(site: Partial<CloudflareSite>): Promise<CloudflareSite> {

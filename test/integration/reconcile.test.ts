@@ -45,6 +45,36 @@ describe('live status and reconcile', () => {
     expect(audit.reason).toMatch(/re-create the missing rules.*deleted by hand/);
   });
 
+  it('names the coverage a half-done disable lost, and reconcile re-creates the rule for it', async () => {
+    const { zone, site } = await givenSite(suite.ctx, suite.fake, 'half-disabled.com', { plan: 'pro', subdomains: 'www' });
+    await suite.ctx.maintenance.enableMaintenance(site, 'upgrade', actor);
+    const forbidden = { status: 403, code: 10000, message: 'Authentication error' };
+    suite.fake.injectFault({ method: 'DELETE', path: new RegExp(`^/zones/${zone.id}/pagerules/`), skip: 1, times: 1, fault: forbidden });
+
+    await expect(suite.ctx.maintenance.disableMaintenance(await siteRow(site.id), actor)).rejects.toThrow(/delete rule 2 of 2/);
+    const [kept] = suite.fake.pageRules(zone.id);
+    const half = await siteRow(site.id);
+    expect(half).toMatchObject({ maintenanceState: 'on', maintenanceRules: [{ id: kept.id, target: kept.targets[0].constraint.value }] });
+    const lost = ['half-disabled.com/*', 'www.half-disabled.com/*'].find((target) => target !== kept.targets[0].constraint.value)!;
+
+    const live = await suite.ctx.reconcile.inspect(half);
+    expect(live.drift).toEqual([expect.objectContaining({ kind: 'rule_missing', message: expect.stringContaining(lost) })]);
+
+    const result = await suite.ctx.reconcile.reconcile(half, { actor });
+
+    expect(result).toMatchObject({ outcome: 'repaired', repair: 'recreate' });
+    const rules = suite.fake.pageRules(zone.id);
+    expect(rules.map((rule) => rule.targets[0].constraint.value).sort()).toEqual(['half-disabled.com/*', 'www.half-disabled.com/*']);
+    const host = lost.replace('/*', '');
+    expect(suite.fake.winningRule(zone.id, `https://${host}/x`)).toMatchObject({
+      actions: [forwardingAction(`${TEST_PUBLIC_URL}/maintenance?site=half-disabled.com`)],
+    });
+    const stored = await siteRow(site.id);
+    expect(stored.maintenanceState).toBe('on');
+    expect(stored.maintenanceRules.map((rule) => rule.id).sort()).toEqual(rules.map((rule) => rule.id).sort());
+    expect((await suite.ctx.reconcile.inspect(stored)).drift).toEqual([]);
+  });
+
   it('marks an inactive site out of maintenance instead of re-creating its rules, and says why', async () => {
     const { zone, site } = await givenSite(suite.ctx, suite.fake, 'inactive-now.com', { plan: 'pro', subdomains: 'www' });
     await suite.ctx.maintenance.enableMaintenance(site, null, actor);

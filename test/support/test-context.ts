@@ -16,6 +16,7 @@ import { ScheduledMaintenanceService } from '../../src/schedules/scheduled-maint
 import { SchedulesModule } from '../../src/schedules/schedules.module.js';
 import { ReconcileService } from '../../src/maintenance/reconcile.service.js';
 import { SiteSettingsService } from '../../src/maintenance/site-settings.service.js';
+import { KeySitesModule } from '../../src/sites/key-sites.module.js';
 import { SitesModule } from '../../src/sites/sites.module.js';
 import { SiteSelectionService } from '../../src/sites/site-selection.service.js';
 import { SiteSyncService } from '../../src/sites/site-sync.service.js';
@@ -49,6 +50,7 @@ class ServicesUnderTest {
         DatabaseModule.forRoot('cli'),
         ApiKeysModule,
         SitesModule,
+        KeySitesModule,
         LogsModule,
         MaintenanceModule,
         SchedulesModule,

@@ -2,6 +2,7 @@ import type { PageRuleRecord } from '../../../cloudflare/response-schemas.js';
 import type { MaintenanceState, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
 import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { Drift } from '../maintenance-engine.js';
+import { equivalentTarget, maintenanceTargets } from './page-rule-targets.js';
 import { findOwnedRules } from './rule-plan.js';
 
 export interface SiteSnapshot extends SiteRuleSettings {
@@ -37,6 +38,8 @@ export function detectDrift(
       }
       if (site.maintenanceRules.length === 0 && ours.length === 0) {
         drift.push({ kind: 'rule_missing', message: 'the site is marked in maintenance but the zone holds none of its rules' });
+      } else {
+        drift.push(...uncovered(site, ours, drift));
       }
       for (const rule of ours) {
         const record = inZone.get(rule.id)!;
@@ -72,4 +75,16 @@ export function detectDrift(
       }
   }
   return drift;
+}
+
+/**
+ * Each target the settings need that no rule of ours in the zone covers (a disable stopped half-way
+ * leaves the site on with only some of them), unless a stored rule of that target is already reported missing.
+ */
+function uncovered(site: SiteSnapshot, ours: OwnedRule[], reported: Drift[]): Drift[] {
+  const covered = new Set(ours.map((rule) => rule.target));
+  const missingStored = new Set(reported.flatMap((entry) => site.maintenanceRules.filter((rule) => rule.id === entry.ruleId).map((rule) => rule.target)));
+  return maintenanceTargets(site)
+    .filter((target) => ![target, equivalentTarget(target)].some((candidate) => covered.has(candidate) || missingStored.has(candidate)))
+    .map((target) => ({ kind: 'rule_missing' as const, message: `no rule of ours covers ${target}, which the site's settings need` }));
 }
