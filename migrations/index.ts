@@ -2,6 +2,7 @@ import { InitialSchema1764039600000 } from './1764039600000-initial-schema.js';
 import { FleetColumns1764126000000 } from './1764126000000-fleet-columns.js';
 import { ScheduledMaintenance1764212400000 } from './1764212400000-scheduled-maintenance.js';
 import { AdminUsers1764298800000 } from './1764298800000-admin-users.js';
+import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   FleetColumns1764126000000,
   ScheduledMaintenance1764212400000,
   AdminUsers1764298800000,
+  CloudflareRateBudgets1796156957687,
 ];

@@ -4,6 +4,7 @@ import {
   APIError,
 } from 'cloudflare';
 import { CloudflareApiError } from './cloudflare-api.error.js';
+import { parseRateLimitHeaders } from './rate-limit-headers.js';
 
 interface CloudflareErrorEntry {
   code: number;
@@ -25,14 +26,6 @@ function describeErrors(errors: CloudflareErrorEntry[], messages: unknown[]): st
     .map((entry) => (typeof entry === 'string' ? entry : (entry as { message?: unknown })?.message))
     .filter((text): text is string => typeof text === 'string' && text.length > 0);
   return details.length ? `${main}: ${details.join('; ')}` : main;
-}
-
-export function parseRetryAfter(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 /** The envelope said success: false (Cloudflare sometimes does this on HTTP 200). */
@@ -71,12 +64,12 @@ export function toCloudflareApiError(error: unknown, operation: string, token: s
     const body = (error.error ?? {}) as { errors?: CloudflareErrorEntry[]; messages?: unknown[] };
     const errors = Array.isArray(body.errors) ? body.errors : [];
     const text = errors.length ? describeErrors(errors, body.messages ?? []) : `HTTP ${status}`;
-    const retryAfterMs = status === 429 ? parseRetryAfter(error.headers?.get('retry-after')) : undefined;
+    const rateLimit = status === 429 ? parseRateLimitHeaders(error.headers) : undefined;
     return new CloudflareApiError(scrubSecrets(`Cloudflare refused to ${operation}: ${text} (HTTP ${status})`, token), {
       code: errors[0]?.code ?? null,
       httpStatus: status,
       retryable: status === 429 || (status !== null && status >= 500),
-      retryAfterMs,
+      rateLimit,
     });
   }
   // By name, not instanceof: a SyntaxError from fetch's body parser may come from another realm.

@@ -101,6 +101,10 @@ export interface RecordedExchange {
 export interface RateLimit {
   requests: number;
   windowSeconds: number;
+  /** The retry-after a 429 advertises, whatever the block really lasts (default: the time left in the block). */
+  retryAfterSeconds?: number;
+  /** Send the IETF-draft `Ratelimit` and `Ratelimit-Policy` headers Cloudflare documents (default true). */
+  policyHeaders?: boolean;
 }
 
 export interface FakeCloudflareOptions {
