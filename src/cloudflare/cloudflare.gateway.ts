@@ -20,7 +20,7 @@ import {
   zoneSchema,
   type ZoneRecord,
 } from './response-schemas.js';
-import { parseRateLimitHeaders } from './rate-limit-headers.js';
+import { parseRateLimitHeaders, type RateLimitSignal } from './rate-limit-headers.js';
 import { RequestBudget } from './request-budget.js';
 import { type RateLimitDeadline, type RetryPolicy, withRetry } from './retry-policy.js';
 
@@ -158,9 +158,11 @@ export class CloudflareGateway {
     request: (client: Cloudflare) => SdkCall,
   ): Promise<Envelope<T>> {
     const slot = await this.budget.acquire(token, deadline);
+    let answer: RateLimitSignal = {};
+    let refused = false;
     try {
       const response = await request(this.client(token)).asResponse();
-      await this.budget.answered(token, parseRateLimitHeaders(response.headers));
+      answer = parseRateLimitHeaders(response.headers);
       const envelope = envelopeSchema.safeParse(await response.json());
       if (!envelope.success) throw this.unexpected(operation, envelope.error, token);
       if (!envelope.data.success) {
@@ -171,9 +173,12 @@ export class CloudflareGateway {
       return { result: result.data, resultInfo: envelope.data.result_info };
     } catch (error) {
       const failure = toCloudflareApiError(error, operation, token);
+      refused = failure.details.httpStatus === 429;
       // The pause and what Cloudflare said apply to every process on this token before anyone retries.
-      if (failure.details.httpStatus === 429) await this.budget.rateLimited(token, slot, failure.details.rateLimit);
+      if (refused) await this.budget.rateLimited(token, slot, failure.details.rateLimit);
       throw failure;
+    } finally {
+      if (!refused) await this.budget.finished(token, slot, answer);
     }
   }
 

@@ -17,6 +17,8 @@ export interface Reservation {
   waitMs: number;
   /** The slot, on the database's clock: what a refused request gives back. */
   slot: number;
+  /** By how much the tightest window is widened: a request arriving later than that must be moved. */
+  marginMs: number;
 }
 
 export interface LimitSignal {
@@ -30,17 +32,22 @@ export interface LimitSignal {
 
 // The margin by which a window is widened, so that a request overtaking an earlier one on the way to
 // Cloudflare cannot squeeze one too many into Cloudflare's window: 2 % of it, between 0.1 s and 1 s.
-const margin = (windowMs: string) => `greatest(100, least(1000, ${windowMs} * 0.02))`;
+const margin = (windowMs: string) => `greatest(100::float8, least(1000::float8, ${windowMs} * 0.02::float8))`;
 
+/** The log without the first occurrence of a slot (two requests can share one slot time). */
+const withoutSlot = (log: string, slot: string) =>
+  `${log}[:array_position(${log}, ${slot}::float8) - 1] || ${log}[array_position(${log}, ${slot}::float8) + 1:]`;
+
+// MATERIALIZED: each step is computed once, not inlined into every expression that uses it.
 const LOCKED_ROW = `
-  clock AS (SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now),
-  current AS (
+  clock AS MATERIALIZED (SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now),
+  current AS MATERIALIZED (
     SELECT b.*, clock.now, least(1, b.scale + $3::float8 * (clock.now - b.scaled_at) / $4::float8) AS live_scale
     FROM cloudflare_rate_budgets b, clock
     WHERE b.token_digest = $1
     FOR UPDATE OF b
   ),
-  limits AS (
+  limits AS MATERIALIZED (
     SELECT c.*,
       greatest(1, floor($2::int * c.live_scale))::int AS config_limit,
       $4::float8 + ${margin('$4::float8')} AS config_window,
@@ -65,33 +72,51 @@ export class RequestBudgetStore {
   async reserve(digest: string, limits: BudgetLimits): Promise<Reservation> {
     await this.ensureRow(digest);
     // TypeORM answers an UPDATE with [rows, affected count].
-    const [rows]: [{ granted: boolean; wait_ms: number; slot: number }[], number] = await this.dataSource.query(
+    const [rows]: [{ granted: boolean; wait_ms: number; slot: number; margin_ms: number }[], number] = await this.dataSource.query(
       `WITH ${LOCKED_ROW},
-      kept AS (
-        SELECT l.*, ARRAY(
-          SELECT s FROM unnest(l.sent_at) AS s
-          WHERE s > l.now - greatest(l.config_window, coalesce(l.learned_window, 0)) ORDER BY s
-        ) AS log
+      expired AS MATERIALIZED (
+        SELECT l.*, (
+          SELECT count(*) FROM unnest(l.sent_at) AS s
+          WHERE s <= l.now - greatest(l.config_window, coalesce(l.learned_window, 0))
+        )::int AS stale
         FROM limits l
       ),
-      slot AS (
+      -- The log is in ascending order (every slot is at or after the last one), so the expired part is a prefix.
+      kept AS MATERIALIZED (SELECT e.*, e.sent_at[e.stale + 1:] AS log FROM expired e),
+      slot AS MATERIALIZED (
         SELECT k.now, k.log, greatest(
           k.now, k.paused_until, k.log[cardinality(k.log)],
           k.log[cardinality(k.log) - k.config_limit + 1] + k.config_window,
           k.log[cardinality(k.log) - k.learned_now + 1] + k.learned_window
-        ) AS at
+        ) AS at,
+        least(k.config_window - $4::float8, k.learned_window - k.learned_window_ms) AS margin_ms
         FROM kept k
       )
       UPDATE cloudflare_rate_budgets b
       SET sent_at = CASE WHEN slot.at <= slot.now + $5::float8 THEN slot.log || slot.at ELSE slot.log END,
           updated_at = now()
       FROM slot WHERE b.token_digest = $1
-      RETURNING slot.at <= slot.now + $5::float8 AS granted, slot.at - slot.now AS wait_ms, slot.at AS slot`,
+      RETURNING slot.at <= slot.now + $5::float8 AS granted, slot.at - slot.now AS wait_ms, slot.at AS slot, slot.margin_ms`,
       [digest, limits.requests, limits.recoveryPerWindow, limits.windowMs, limits.horizonMs],
     );
     const [row] = rows;
     if (!row) throw new Error('the request budget row vanished while reserving a slot');
-    return { granted: row.granted, waitMs: Math.max(0, Number(row.wait_ms)), slot: Number(row.slot) };
+    return {
+      granted: row.granted,
+      waitMs: Math.max(0, Number(row.wait_ms)),
+      slot: Number(row.slot),
+      marginMs: Number(row.margin_ms),
+    };
+  }
+
+  /** A request that reached Cloudflare later than its slot counts from when its answer came back. */
+  async moveSlot(digest: string, from: number, to: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE cloudflare_rate_budgets
+      SET sent_at = ARRAY(SELECT s FROM unnest(${withoutSlot('sent_at', '$2')} || $3::float8) AS s ORDER BY s), updated_at = now()
+      WHERE token_digest = $1 AND array_position(sent_at, $2::float8) IS NOT NULL`,
+      [digest, from, to],
+    );
   }
 
   /**
@@ -103,7 +128,7 @@ export class RequestBudgetStore {
     await this.ensureRow(digest);
     await this.dataSource.query(
       `WITH ${LOCKED_ROW},
-      judged AS (
+      judged AS MATERIALIZED (
         SELECT l.*,
           (SELECT count(*) FROM unnest(l.sent_at) AS s
            WHERE s <= l.now AND s > l.now - coalesce($8::int + ${margin('$8::int')}, l.learned_window, l.config_window))
@@ -111,7 +136,7 @@ export class RequestBudgetStore {
         FROM limits l
       )
       UPDATE cloudflare_rate_budgets b
-      SET sent_at = CASE WHEN $9::float8 IS NULL THEN b.sent_at ELSE array_remove(b.sent_at, $9::float8) END,
+      SET sent_at = CASE WHEN array_position(b.sent_at, $9::float8) IS NULL THEN b.sent_at ELSE ${withoutSlot('b.sent_at', '$9')} END,
           paused_until = CASE WHEN $6 OR NOT j.explained THEN greatest(b.paused_until, j.now + $5::float8) ELSE b.paused_until END,
           scale = CASE WHEN $6 AND NOT j.explained AND j.now >= b.paused_until THEN greatest(0.01, j.live_scale * 0.5) ELSE j.live_scale END,
           scaled_at = j.now,

@@ -1,17 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { CloudflareApiError } from './cloudflare-api.error.js';
 import type { RateLimitSignal } from './rate-limit-headers.js';
 import { type BudgetLimits, RequestBudgetStore } from './request-budget.store.js';
+import type { RateLimitDeadline } from './retry-policy.js';
 
 const DEFAULT_PAUSE_MS = 1000;
 
 /** Where a request was counted in the budget. */
 export interface Slot {
+  /** On the database's clock. */
   at: number;
+  marginMs: number;
+  /** When it was sent, on this process's monotonic clock. */
+  sentAt: number;
 }
 
 /**
@@ -41,7 +46,7 @@ export class RequestBudget {
    * Waits for a slot and counts the request in it. With a `deadline` (a call already rate-limited), a slot
    * beyond it is not waited for: the wait ends at the deadline with the rate-limit error.
    */
-  async acquire(token: string, deadline?: { at: number; error: () => CloudflareApiError }): Promise<Slot> {
+  async acquire(token: string, deadline?: RateLimitDeadline): Promise<Slot> {
     const digest = digestOf(token);
     const ahead = this.queues.get(digest) ?? Promise.resolve();
     let leave!: () => void;
@@ -51,13 +56,14 @@ export class RequestBudget {
     await ahead;
     try {
       for (;;) {
-        const { granted, waitMs, slot } = await this.store.reserve(digest, this.limits);
+        const { granted, waitMs, slot, marginMs } = await this.store.reserve(digest, this.limits);
         if (granted) {
           leave();
           if (waitMs > 0) await sleep(waitMs);
-          return { at: slot };
+          return { at: slot, marginMs, sentAt: performance.now() };
         }
         if (deadline && Date.now() + waitMs > deadline.at) {
+          leave();
           await sleep(Math.max(0, deadline.at - Date.now()));
           throw deadline.error();
         }
@@ -79,8 +85,14 @@ export class RequestBudget {
     });
   }
 
-  /** Any other answer: when it says the quota is spent, every process waits for it to reset. */
-  async answered(token: string, signal: RateLimitSignal): Promise<void> {
+  /**
+   * Any other answer, or none (a timeout). A request slower than the window's margin (a busy host, a slow
+   * network) may have reached Cloudflare that late, so it is counted from its answer instead. When the
+   * answer says the quota is spent, every process waits for it to reset.
+   */
+  async finished(token: string, slot: Slot, signal: RateLimitSignal = {}): Promise<void> {
+    const lateMs = performance.now() - slot.sentAt;
+    if (lateMs > slot.marginMs) await this.store.moveSlot(digestOf(token), slot.at, slot.at + lateMs);
     if (signal.remaining !== 0) return;
     await this.store.signal(digestOf(token), this.limits, {
       refused: false,

@@ -96,6 +96,8 @@ export interface RecordedExchange {
   /** 0 when the fake answered nothing (an injected 'reset' or 'timeout'). */
   status: number;
   responseBody: unknown;
+  /** When the fake recorded it (ms since the epoch). */
+  recordedAt?: number;
 }
 
 export interface RateLimit {
