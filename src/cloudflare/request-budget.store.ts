@@ -40,7 +40,7 @@ const withoutSlot = (log: string, slot: string) =>
 
 // MATERIALIZED: each step is computed once, not inlined into every expression that uses it.
 const LOCKED_ROW = `
-  clock AS MATERIALIZED (SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now),
+  clock AS MATERIALIZED (SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now),
   current AS MATERIALIZED (
     SELECT b.*, clock.now, least(1, b.scale + $3::float8 * (clock.now - b.scaled_at) / $4::float8) AS live_scale
     FROM cloudflare_rate_budgets b, clock
