@@ -7,7 +7,8 @@ import { measure, numericOptions, outcomeSummary, seconds, startFleet } from './
 /**
  * Bulk enable, then bulk disable, of a fleet under one API key, with the fake's rate limit set to a small
  * budget. The budget binds: R accepted requests at N per W seconds cannot end before floor((R − 1) ÷ N) × W,
- * counted from the start of the run, since the budget carries from one action into the next. Defaults:
+ * counted from the start of the run, since the budget carries from one action into the next (the larger of
+ * that bound for the fake's limit and for the client's, which the client keeps too). Defaults:
  * 120 requests / 5 s, told to the client too; `--client-requests 1200 --client-window 300` tells the client
  * Cloudflare's usual limit instead, so that it must learn the smaller one. `--processes 3` splits the
  * fleet over three service contexts (each with its own budget object and connection pool, as three
@@ -58,7 +59,10 @@ try {
     elapsedMs += wallMs;
     throttledSoFar += throttled;
     failed += counts.failed;
-    const boundMs = Math.floor((acceptedSoFar - 1) / options.requests) * options.window * 1000;
+    const boundMs = Math.max(
+      Math.floor((acceptedSoFar - 1) / options.requests) * options.window * 1000,
+      Math.floor((acceptedSoFar - 1) / client.requests) * client.window * 1000,
+    );
     rows.push([action, sites.length, requests, acceptedSoFar, seconds(wallMs), seconds(elapsedMs), seconds(boundMs), (elapsedMs / boundMs).toFixed(2), throttledSoFar, outcomeSummary(counts)]);
   }
   process.stdout.write(

@@ -122,7 +122,9 @@ export class RequestBudgetStore {
   /**
    * Records what Cloudflare said: the policy it stated is adopted, and the pause applies to every process.
    * When our own requests in the window do not explain the refusal (the dashboard or another tool spent the
-   * quota), a 429 halves the budget (once per pause) and an exhausted quota pauses us until it resets.
+   * quota), an exhausted quota pauses us until it resets, and a 429 from a Cloudflare that states no policy
+   * halves the budget (once per pause). With a stated policy the pause alone is enough: a refusal just
+   * after our window slid on is Cloudflare's block still running, not a smaller quota.
    */
   async signal(digest: string, limits: BudgetLimits, signal: LimitSignal): Promise<void> {
     await this.ensureRow(digest);
@@ -138,7 +140,8 @@ export class RequestBudgetStore {
       UPDATE cloudflare_rate_budgets b
       SET sent_at = CASE WHEN array_position(b.sent_at, $9::float8) IS NULL THEN b.sent_at ELSE ${withoutSlot('b.sent_at', '$9')} END,
           paused_until = CASE WHEN $6 OR NOT j.explained THEN greatest(b.paused_until, j.now + $5::float8) ELSE b.paused_until END,
-          scale = CASE WHEN $6 AND NOT j.explained AND j.now >= b.paused_until THEN greatest(0.01, j.live_scale * 0.5) ELSE j.live_scale END,
+          scale = CASE WHEN $6 AND NOT j.explained AND j.now >= b.paused_until AND coalesce($7::int, b.learned_limit) IS NULL
+                  THEN greatest(0.01, j.live_scale * 0.5) ELSE j.live_scale END,
           scaled_at = j.now,
           learned_limit = coalesce($7::int, b.learned_limit),
           learned_window_ms = coalesce($8::int, b.learned_window_ms),
