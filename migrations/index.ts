@@ -3,6 +3,7 @@ import { FleetColumns1764126000000 } from './1764126000000-fleet-columns.js';
 import { ScheduledMaintenance1764212400000 } from './1764212400000-scheduled-maintenance.js';
 import { AdminUsers1764298800000 } from './1764298800000-admin-users.js';
 import { WindowEndFailing1796156733253 } from './1796156733253-window-end-failing.js';
+import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
@@ -12,5 +13,6 @@ export const migrations = [
   ScheduledMaintenance1764212400000,
   AdminUsers1764298800000,
   WindowEndFailing1796156733253,
+  CloudflareRateBudgets1796156957687,
   AdminLoginThrottle1796157224210,
 ];

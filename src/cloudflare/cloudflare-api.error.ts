@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors.js';
+import type { RateLimitSignal } from './rate-limit-headers.js';
 
 /** A failed Cloudflare call, with Cloudflare's own error code where it gave one. Never carries a token. */
 export class CloudflareApiError extends AppError {
@@ -11,7 +12,8 @@ export class CloudflareApiError extends AppError {
       code: number | null;
       httpStatus: number | null;
       retryable: boolean;
-      retryAfterMs?: number;
+      /** On a 429: what Cloudflare's headers said about its limit. */
+      rateLimit?: RateLimitSignal;
     },
   ) {
     super(message);

@@ -21,8 +21,9 @@ import {
   zoneSchema,
   type ZoneRecord,
 } from './response-schemas.js';
+import { parseRateLimitHeaders, type RateLimitSignal } from './rate-limit-headers.js';
 import { RequestBudget } from './request-budget.js';
-import { type RetryPolicy, withRetry } from './retry-policy.js';
+import { type RateLimitDeadline, type RetryPolicy, withRetry } from './retry-policy.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
 export interface ForwardingRuleSpec {
@@ -49,8 +50,8 @@ export class CloudflareGateway {
   ) {
     this.policy = {
       retries: config.CLOUDFLARE_MAX_RETRIES,
-      maxRetryAfterMs: config.CLOUDFLARE_MAX_RETRY_AFTER_SECONDS * 1000,
       minBackoffMs: 250,
+      rateLimitMaxWaitMs: config.CLOUDFLARE_RATE_LIMIT_MAX_WAIT_SECONDS * 1000,
     };
   }
 
@@ -109,9 +110,9 @@ export class CloudflareGateway {
   async createForwardingRule(token: string, zoneId: string, spec: ForwardingRuleSpec): Promise<PageRuleRecord> {
     let adopted: PageRuleRecord | undefined;
     const operation = `create the Page Rule ${spec.target} in zone ${zoneId}`;
-    const create = async (): Promise<PageRuleRecord> => {
+    const create = async (deadline?: RateLimitDeadline): Promise<PageRuleRecord> => {
       if (adopted) return adopted;
-      const { result } = await this.once(token, operation, pageRuleSchema, (client) =>
+      const { result } = await this.once(token, operation, pageRuleSchema, deadline, (client) =>
         client.pageRules.create({
           zone_id: zoneId,
           targets: [{ target: 'url', constraint: { operator: 'matches', value: spec.target } }],
@@ -124,9 +125,8 @@ export class CloudflareGateway {
       return result;
     };
     return withRetry(this.policy, create, {
-      onRateLimited: (waitMs) => this.budget.pause(token, waitMs),
       beforeRetry: async () => {
-        const rules = await this.once(token, operation, pageRuleListSchema, (client) =>
+        const rules = await this.once(token, operation, pageRuleListSchema, undefined, (client) =>
           client.pageRules.list({ zone_id: zoneId }),
         );
         adopted = rules.result.find((rule) => isForwardingRule(rule, spec.target, spec.forwardUrl));
@@ -153,20 +153,22 @@ export class CloudflareGateway {
     schema: z.ZodType<T>,
     request: (client: Cloudflare) => SdkCall,
   ): Promise<Envelope<T>> {
-    return withRetry(this.policy, () => this.once(token, operation, schema, request), {
-      onRateLimited: (waitMs) => this.budget.pause(token, waitMs),
-    });
+    return withRetry(this.policy, (deadline) => this.once(token, operation, schema, deadline, request));
   }
 
   private async once<T>(
     token: string,
     operation: string,
     schema: z.ZodType<T>,
+    deadline: RateLimitDeadline | undefined,
     request: (client: Cloudflare) => SdkCall,
   ): Promise<Envelope<T>> {
-    const release = await this.budget.acquire(token);
+    const slot = await this.budget.acquire(token, deadline);
+    let answer: RateLimitSignal = {};
+    let refused = false;
     try {
       const response = await request(this.client(token)).asResponse();
+      answer = parseRateLimitHeaders(response.headers);
       const envelope = envelopeSchema.safeParse(await response.json());
       if (!envelope.success) throw this.unexpected(operation, envelope.error, token);
       if (!envelope.data.success) {
@@ -176,9 +178,13 @@ export class CloudflareGateway {
       if (!result.success) throw this.unexpected(operation, result.error, token);
       return { result: result.data, resultInfo: envelope.data.result_info };
     } catch (error) {
-      throw toCloudflareApiError(error, operation, token);
+      const failure = toCloudflareApiError(error, operation, token);
+      refused = failure.details.httpStatus === 429;
+      // The pause and what Cloudflare said apply to every process on this token before anyone retries.
+      if (refused) await this.budget.rateLimited(token, slot, failure.details.rateLimit);
+      throw failure;
     } finally {
-      release();
+      if (!refused) await this.budget.finished(token, slot, answer);
     }
   }
 

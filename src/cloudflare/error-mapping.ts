@@ -4,6 +4,7 @@ import {
   APIError,
 } from 'cloudflare';
 import { CloudflareApiError } from './cloudflare-api.error.js';
+import { parseRateLimitHeaders } from './rate-limit-headers.js';
 
 interface CloudflareErrorEntry {
   code: number;
@@ -43,14 +44,6 @@ function describeErrors(errors: CloudflareErrorEntry[], messages: unknown[]): st
   return details.length ? `${main}: ${details.join('; ')}` : main;
 }
 
-export function parseRetryAfter(value: string | null | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 /** The envelope said success: false (Cloudflare sometimes does this on HTTP 200). */
 export function unsuccessfulEnvelopeError(
   operation: string,
@@ -88,12 +81,12 @@ export function toCloudflareApiError(error: unknown, operation: string, token: s
     const body = (apiError.error ?? {}) as { errors?: CloudflareErrorEntry[]; messages?: unknown[] };
     const errors = Array.isArray(body.errors) ? body.errors : [];
     const text = errors.length ? describeErrors(errors, body.messages ?? []) : `HTTP ${status}`;
-    const retryAfterMs = status === 429 ? parseRetryAfter(apiError.headers?.get('retry-after')) : undefined;
+    const rateLimit = status === 429 ? parseRateLimitHeaders(apiError.headers) : undefined;
     return new CloudflareApiError(scrubSecrets(`Cloudflare refused to ${operation}: ${text} (HTTP ${status})`, token), {
       code: errors[0]?.code ?? null,
       httpStatus: status,
       retryable: status === 429 || (status !== null && status >= 500),
-      retryAfterMs,
+      rateLimit,
     });
   }
   // By name, not instanceof: a SyntaxError from fetch's body parser may come from another realm.

@@ -1,96 +1,108 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import type { RateLimitSignal } from './rate-limit-headers.js';
+import { type BudgetLimits, RequestBudgetStore } from './request-budget.store.js';
+import type { RateLimitDeadline } from './retry-policy.js';
 
-/**
- * Sliding-window accounting for one token. A request counts from the moment it is sent until one
- * window after its answer came back: its arrival at Cloudflare lies somewhere in between, so no
- * window of Cloudflare's can see more than `limit` of ours, whatever the latency does.
- */
-class TokenWindow {
-  private readonly finished: number[] = [];
-  private inFlight = 0;
-  private pausedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
+const DEFAULT_PAUSE_MS = 1000;
 
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  acquire(): Promise<() => void> {
-    const turn = this.queue.then(() => this.waitForSlot());
-    this.queue = turn.catch(() => undefined);
-    return turn.then(() => {
-      this.inFlight += 1;
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        this.inFlight -= 1;
-        this.finished.push(Date.now());
-        this.wake?.();
-      };
-    });
-  }
-
-  pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
-  }
-
-  private async waitForSlot(): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      while (this.finished.length && this.finished[0]! <= now - this.windowMs) this.finished.shift();
-      if (now < this.pausedUntil) {
-        await sleep(this.pausedUntil - now);
-        continue;
-      }
-      if (this.finished.length + this.inFlight < this.limit) return;
-      const untilOldestExpires = this.finished.length ? this.finished[0]! + this.windowMs - now : Infinity;
-      await new Promise<void>((resolve) => {
-        const timer = Number.isFinite(untilOldestExpires) ? setTimeout(resolve, untilOldestExpires) : undefined;
-        this.wake = () => {
-          clearTimeout(timer);
-          this.wake = undefined;
-          resolve();
-        };
-      });
-    }
-  }
+/** Where a request was counted in the budget. */
+export interface Slot {
+  /** On the database's clock. */
+  at: number;
+  marginMs: number;
+  /** When it was sent, on this process's monotonic clock. */
+  sentAt: number;
 }
 
 /**
- * The per-token request budget shared by everything in this process (DESIGN.md §2: 1,200 requests
- * per 5 minutes per token), so that a bulk run of any size stays under Cloudflare's limit, and a 429
- * that still arrives pauses that token's work for the time Cloudflare asked.
+ * The per-token request budget (docs/rate-limits.md), kept in the database so that every process on it
+ * (server replicas, the CLI, a cron `process-scheduled`) stays under Cloudflare's limit together. A 429
+ * pauses that token's work everywhere, and the budget adapts down to what Cloudflare actually allows.
  */
 @Injectable()
 export class RequestBudget {
-  private readonly windows = new Map<string, TokenWindow>();
+  private readonly limits: BudgetLimits;
+  /** Per token digest: the tail of this process's queue, so that one waiter at a time asks the database. */
+  private readonly queues = new Map<string, Promise<void>>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  /** Waits for a slot; call the returned function once the answer has been read. */
-  acquire(token: string): Promise<() => void> {
-    return this.window(token).acquire();
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly store: RequestBudgetStore,
+  ) {
+    this.limits = {
+      requests: config.CLOUDFLARE_RATE_LIMIT_REQUESTS,
+      windowMs: config.CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS * 1000,
+      horizonMs: 1000,
+      recoveryPerWindow: 0.05,
+    };
   }
 
-  pause(token: string, ms: number): void {
-    this.window(token).pause(ms);
-  }
-
-  private window(token: string): TokenWindow {
-    // Keyed by a digest so that no map in memory holds the token itself.
-    const key = createHash('sha256').update(token).digest('hex');
-    let window = this.windows.get(key);
-    if (!window) {
-      window = new TokenWindow(this.config.CLOUDFLARE_RATE_LIMIT_REQUESTS, this.config.CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS * 1000);
-      this.windows.set(key, window);
+  /**
+   * Waits for a slot and counts the request in it. With a `deadline` (a call already rate-limited), a slot
+   * beyond it is not waited for: the wait ends at the deadline with the rate-limit error.
+   */
+  async acquire(token: string, deadline?: RateLimitDeadline): Promise<Slot> {
+    const digest = digestOf(token);
+    const ahead = this.queues.get(digest) ?? Promise.resolve();
+    let leave!: () => void;
+    const turn = new Promise<void>((resolve) => (leave = resolve));
+    const tail = ahead.then(() => turn);
+    this.queues.set(digest, tail);
+    await ahead;
+    try {
+      for (;;) {
+        const { granted, waitMs, slot, marginMs } = await this.store.reserve(digest, this.limits);
+        if (granted) {
+          leave();
+          if (waitMs > 0) await sleep(waitMs);
+          return { at: slot, marginMs, sentAt: performance.now() };
+        }
+        if (deadline && Date.now() + waitMs > deadline.at) {
+          leave();
+          await sleep(Math.max(0, deadline.at - Date.now()));
+          throw deadline.error();
+        }
+        await sleep(waitMs);
+      }
+    } finally {
+      leave();
+      if (this.queues.get(digest) === tail) this.queues.delete(digest);
     }
-    return window;
   }
+
+  /** Cloudflare answered 429 to the request sent in `slot`. */
+  rateLimited(token: string, slot: Slot, signal: RateLimitSignal = {}): Promise<void> {
+    return this.store.signal(digestOf(token), this.limits, {
+      refused: true,
+      pauseMs: signal.retryAfterMs ?? signal.resetMs ?? DEFAULT_PAUSE_MS,
+      policy: signal.policy,
+      slot: slot.at,
+    });
+  }
+
+  /**
+   * Any other answer, or none (a timeout). A request slower than the window's margin (a busy host, a slow
+   * network) may have reached Cloudflare that late, so it is counted from its answer instead. When the
+   * answer says the quota is spent, every process waits for it to reset.
+   */
+  async finished(token: string, slot: Slot, signal: RateLimitSignal = {}): Promise<void> {
+    const lateMs = performance.now() - slot.sentAt;
+    if (lateMs > slot.marginMs) await this.store.moveSlot(digestOf(token), slot.at, slot.at + lateMs);
+    if (signal.remaining !== 0) return;
+    await this.store.signal(digestOf(token), this.limits, {
+      refused: false,
+      pauseMs: signal.resetMs ?? DEFAULT_PAUSE_MS,
+      policy: signal.policy,
+    });
+  }
+}
+
+/** The budget is keyed by a digest so that neither memory nor the database holds the token itself. */
+function digestOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }

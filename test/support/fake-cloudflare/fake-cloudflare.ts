@@ -174,7 +174,7 @@ export class FakeCloudflare {
       limiter: this.limiter,
       latencyMs: () => this.latencyMs,
       record: (exchange: RecordedExchange, violations: string[]) => {
-        this.exchanges.push(exchange);
+        this.exchanges.push({ ...exchange, recordedAt: Date.now() });
         this.problems.push(...violations);
       },
     };

@@ -52,15 +52,17 @@ export class RateLimiter {
   }
 
   private blocked(limit: RateLimit, waitMs: number): RateDecision {
-    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const blockedSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const retryAfterSeconds = limit.retryAfterSeconds ?? blockedSeconds;
     return {
       allowed: false,
       retryAfterSeconds,
-      headers: { ...this.headers(limit, 0, retryAfterSeconds), 'retry-after': String(retryAfterSeconds) },
+      headers: { ...this.headers(limit, 0, blockedSeconds), 'retry-after': String(retryAfterSeconds) },
     };
   }
 
   private headers(limit: RateLimit, remaining: number, resetSeconds: number): Record<string, string> {
+    if (limit.policyHeaders === false) return {};
     return {
       ratelimit: `"default";r=${remaining};t=${resetSeconds}`,
       'ratelimit-policy': `"default";q=${limit.requests};w=${limit.windowSeconds}`,

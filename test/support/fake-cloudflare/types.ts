@@ -98,11 +98,17 @@ export interface RecordedExchange {
   /** 0 when the fake answered nothing (an injected 'reset' or 'timeout'). */
   status: number;
   responseBody: unknown;
+  /** When the fake recorded it (ms since the epoch). */
+  recordedAt?: number;
 }
 
 export interface RateLimit {
   requests: number;
   windowSeconds: number;
+  /** The retry-after a 429 advertises, whatever the block really lasts (default: the time left in the block). */
+  retryAfterSeconds?: number;
+  /** Send the IETF-draft `Ratelimit` and `Ratelimit-Policy` headers Cloudflare documents (default true). */
+  policyHeaders?: boolean;
 }
 
 export interface FakeCloudflareOptions {
