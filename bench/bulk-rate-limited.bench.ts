@@ -44,7 +44,7 @@ try {
   // The seeding's requests are not part of the run.
   await fleet.db.dataSource.query(`DELETE FROM cloudflare_rate_budgets`);
   fleet.fake.setRateLimit({ requests: options.requests, windowSeconds: options.window });
-  const sites = await contexts[0]!.selection.select({ all: true });
+  const sites = await contexts[0].selection.select({ all: true });
   const shares = contexts.map((_, i) => sites.filter((_site, index) => index % contexts.length === i));
   const rows = [];
   let acceptedSoFar = 0;
@@ -52,7 +52,7 @@ try {
   let throttledSoFar = 0;
   for (const action of ['enable', 'disable'] as const) {
     const { result, wallMs, requests, throttled } = await measure(fleet.fake, () =>
-      Promise.all(contexts.map((ctx, i) => ctx.bulk.run(action, shares[i]!, { actor: 'bench' }))),
+      Promise.all(contexts.map((ctx, i) => ctx.bulk.run(action, shares[i], { actor: 'bench' }))),
     );
     const counts = sum(result);
     acceptedSoFar += requests - throttled;

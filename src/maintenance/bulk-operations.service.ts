@@ -39,7 +39,7 @@ export interface BulkReport {
 /**
  * Runs one action over many sites, a bounded number at a time. Every site is exclusive, idempotent
  * and audited on its own (MaintenanceService), and one site's failure is reported, never thrown. The
- * Cloudflare request budget is per token and shared by the whole process (RequestBudget), so the
+ * Cloudflare request budget is per token and shared by every process on the database (RequestBudget), so the
  * concurrency here only bounds how many sites wait on it at once.
  */
 @Injectable()

@@ -68,7 +68,7 @@ describe('a Cloudflare limit smaller than the configured budget', () => {
     expect((JSON.parse(result.stdout) as BulkReport).counts).toEqual({ total: 40, done: 40, skipped: 0, failed: 0 });
     expect(figures.throttled).toBeGreaterThan(0);
     expect(row).toMatchObject({ learned_limit: null });
-    expect(Number(row!.scale)).toBeLessThan(1);
+    expect(Number(row.scale)).toBeLessThan(1);
     for (const zoneId of zoneIds) expect(fake.pageRules(zoneId)).toEqual([]);
   });
 

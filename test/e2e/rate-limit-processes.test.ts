@@ -45,7 +45,7 @@ describe('three processes, one token', () => {
       const exchanges = fake.exchanges.slice(first);
       const accepted = exchanges.filter((exchange) => exchange.status !== 429);
       const throttledAt = exchanges.flatMap((exchange, index) => (exchange.status === 429 ? [index] : []));
-      const spanSeconds = (exchanges.at(-1)!.recordedAt! - exchanges[0]!.recordedAt!) / 1000;
+      const spanSeconds = (exchanges.at(-1)!.recordedAt! - exchanges[0].recordedAt!) / 1000;
       const boundSeconds = Math.floor((accepted.length - 1) / LIMIT.requests) * LIMIT.windowSeconds;
       const reports = results.map((result) => (result.stdout.startsWith('{') ? (JSON.parse(result.stdout) as BulkReport) : undefined));
       const figures = {
@@ -65,7 +65,7 @@ describe('three processes, one token', () => {
       for (const report of reports) expect(report?.counts).toEqual({ total: SITES_EACH, done: SITES_EACH, skipped: 0, failed: 0 });
       // 429s only at the first contact: one unbroken run, before Cloudflare's quota had ever been reset.
       if (throttledAt.length > 0) {
-        expect(throttledAt.at(-1)! - throttledAt[0]!).toBe(throttledAt.length - 1);
+        expect(throttledAt.at(-1)! - throttledAt[0]).toBe(throttledAt.length - 1);
         expect(throttledAt[0]).toBeLessThanOrEqual(LIMIT.requests);
       }
       expect(spanSeconds).toBeGreaterThanOrEqual(boundSeconds);

@@ -36,7 +36,7 @@ describe('RequestBudgetStore', () => {
     await Promise.all(
       [0, 1, 2, 3].map(async (worker) => {
         while (Date.now() < until) {
-          const reservation = await stores[worker % 2]!.reserve(digest, LIMITS);
+          const reservation = await stores[worker % 2].reserve(digest, LIMITS);
           if (reservation.granted) granted.push(reservation.slot);
           else await new Promise((resolve) => setTimeout(resolve, Math.min(reservation.waitMs, 50)));
         }
@@ -51,12 +51,12 @@ describe('RequestBudgetStore', () => {
 
   it('pauses every process on a 429, and halves the budget once per pause when our own requests do not explain it', async () => {
     const digest = freshDigest();
-    await stores[0]!.signal(digest, LIMITS, { refused: true, pauseMs: 600 });
-    await stores[1]!.signal(digest, LIMITS, { refused: true, pauseMs: 600 });
+    await stores[0].signal(digest, LIMITS, { refused: true, pauseMs: 600 });
+    await stores[1].signal(digest, LIMITS, { refused: true, pauseMs: 600 });
 
     // Halved once (the second 429 falls within the pause), plus what 5 % a window regains in a few ms.
     expect(Number((await budgetRow(digest)).scale)).toBeCloseTo(0.5, 2);
-    const next = await stores[1]!.reserve(digest, LIMITS);
+    const next = await stores[1].reserve(digest, LIMITS);
     expect(next.granted).toBe(true);
     expect(next.waitMs).toBeGreaterThan(400);
   });
@@ -64,13 +64,13 @@ describe('RequestBudgetStore', () => {
   it('adopts the policy Cloudflare states, without halving when our own requests explain the 429, and gives the refused slot back', async () => {
     const digest = freshDigest();
     const slots = [];
-    for (let i = 0; i < 3; i += 1) slots.push((await stores[0]!.reserve(digest, LIMITS)).slot);
+    for (let i = 0; i < 3; i += 1) slots.push((await stores[0].reserve(digest, LIMITS)).slot);
 
-    await stores[1]!.signal(digest, LIMITS, { refused: true, pauseMs: 10, policy: { limit: 2, windowMs: 1000 }, slot: slots[2] });
+    await stores[1].signal(digest, LIMITS, { refused: true, pauseMs: 10, policy: { limit: 2, windowMs: 1000 }, slot: slots[2] });
 
     const row = await budgetRow(digest);
     expect(row).toMatchObject({ scale: 1, learned_limit: 2 });
     expect(row.sent_at).toEqual(slots.slice(0, 2));
-    expect((await stores[0]!.reserve(digest, LIMITS)).granted).toBe(false);
+    expect((await stores[0].reserve(digest, LIMITS)).granted).toBe(false);
   });
 });
