@@ -7,7 +7,7 @@ import { runCli } from '../support/run-cli.js';
 import { givenSite } from '../support/scenario.js';
 import { serviceSuite } from '../support/service-suite.js';
 import { TEST_PUBLIC_URL } from '../support/test-context.js';
-import { ADMIN_DATABASE_URL } from '../support/test-database.js';
+import { ADMIN_DATABASE_URL, onAdminDatabase } from '../support/test-database.js';
 
 /**
  * PostgreSQL goes away in the middle of `enable --all` over 200 sites: every backend connection of the
@@ -18,16 +18,6 @@ import { ADMIN_DATABASE_URL } from '../support/test-database.js';
 const suite = serviceSuite();
 const SITES = 200;
 const OUTAGE_MS = 1500;
-
-async function onAdminDatabase<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Refuses new connections to the database, terminates every one it has, and allows them again after `ms`. */
 async function outage(database: string, ms: number): Promise<number> {

@@ -16,7 +16,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `run` on a connection of its own to the server's admin database, closed afterwards. */
+export async function onAdminDatabase<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await client.connect();
   try {
@@ -28,7 +29,7 @@ async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
 
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `cm_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`CREATE DATABASE ${name}`));
+  await onAdminDatabase((client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_DATABASE_URL);
   url.pathname = `/${name}`;
   const dataSource = new DataSource(dataSourceOptions({ url: url.toString() }, 4));
@@ -55,7 +56,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     },
     async drop() {
       await dataSource.destroy();
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await onAdminDatabase((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }
