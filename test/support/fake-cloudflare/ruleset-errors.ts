@@ -41,8 +41,9 @@ export function noRule(ruleId: string, rulesetId: string): ApiError {
   return ApiError.of(404, RULESET_NOT_FOUND, `could not find rule ${ruleId} in ruleset ${rulesetId}`);
 }
 
+/** The field a pointer ends at: `/rules/0/expression` → `expression`. */
 function fieldName(pointer: string): string {
-  return pointer.split('/').filter((p) => p !== '' && !/^\d+$/.test(p)).join('.') || 'body';
+  return pointer.split('/').filter((p) => p !== '' && !/^\d+$/.test(p)).at(-1) ?? 'body';
 }
 
 function display(value: unknown): string {

@@ -152,9 +152,10 @@ function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
 
 /**
  * https://developers.cloudflare.com/rules/transform/response-header-modification/ : set or add (a static
- * value or an expression; add keeps existing headers of that name, which is how a `set-cookie` is added) or
- * remove. Headers starting with `cf-` or `x-cf-` cannot be changed (stated for request headers; assumed for
- * response headers too).
+ * value or an expression), or remove. Add keeps the headers of that name already there, which is how a
+ * `set-cookie` must be added (set replaces them all, Bot Management's cookies included); headers starting with
+ * `cf-` or `x-cf-` cannot be touched, nor the value of `server` and a few others changed. Names and values use
+ * the characters of https://developers.cloudflare.com/rules/transform/response-header-modification/reference/header-format/.
  */
 function responseHeaderProblems(parameters: unknown, pointer: string): RuleProblem[] {
   if (!isObject(parameters) || !isObject(parameters.headers) || Object.keys(parameters.headers).length === 0) {
@@ -163,22 +164,40 @@ function responseHeaderProblems(parameters: unknown, pointer: string): RuleProbl
   const problems = unknownKeys(parameters, ['headers'], pointer);
   for (const [name, change] of Object.entries(parameters.headers)) {
     const at = `${pointer}/headers/${name}`;
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) problems.push(invalidValue(at, name, 'it is not a valid header name'));
-    else if (/^(x-)?cf-/i.test(name)) problems.push(invalidValue(at, name, 'headers starting with cf- or x-cf- cannot be modified'));
+    problems.push(...headerNameProblems(name, change, at));
     if (!isObject(change)) {
       problems.push(invalidValue(at, change, 'it must be an object with an operation'));
-      continue;
-    }
-    if (change.operation === 'remove') {
+    } else if (change.operation === 'remove') {
       problems.push(...unknownKeys(change, ['operation'], at));
     } else if (change.operation === 'set' || change.operation === 'add') {
       problems.push(...unknownKeys(change, ['operation', 'value', 'expression'], at));
-      problems.push(...valueOrExpression(change, at, () => undefined));
+      problems.push(...valueOrExpression(change, at, headerValueProblem));
     } else {
       problems.push(invalidValue(`${at}/operation`, change.operation, 'it must be set, add or remove'));
     }
   }
   return problems;
+}
+
+const FIXED_RESPONSE_HEADERS = new Set(['server', 'eh-cache-tag', 'eh-cdn-cache-control']);
+
+function headerNameProblems(name: string, change: unknown, at: string): RuleProblem[] {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+    return [invalidValue(at, name, 'a header name takes only letters, digits, "-" and "_"')];
+  }
+  if (/^(x-)?cf-/i.test(name)) return [invalidValue(at, name, 'headers starting with cf- or x-cf- cannot be changed')];
+  const operation = isObject(change) ? change.operation : undefined;
+  if (FIXED_RESPONSE_HEADERS.has(name.toLowerCase()) && operation !== 'remove') {
+    return [invalidValue(at, name, 'the value of this header cannot be changed')];
+  }
+  return [];
+}
+
+function headerValueProblem(value: string): string | undefined {
+  if (value.length > 4096) return 'a header value is at most 4096 characters';
+  return /^[A-Za-z0-9_ :;.,\\/"'?!(){}[\]@<>=\-+*#$&`|~^%]*$/.test(value)
+    ? undefined
+    : 'a header value takes only letters, digits, spaces and the punctuation Cloudflare lists';
 }
 
 /** Exactly one of a non-empty static `value` or a dynamic string `expression`. */

@@ -19,7 +19,8 @@ export type Literal =
   | { kind: 'string'; value: string }
   | { kind: 'int'; value: number }
   | { kind: 'int-range'; from: number; to: number }
-  | { kind: 'ip'; range: IpRange };
+  | { kind: 'ip'; range: IpRange }
+  | { kind: 'ip-span'; version: 4 | 6; from: bigint; to: bigint };
 
 /**
  * Every node knows its type. `unpacked` marks the elements of an array unpacked with `[*]`: a comparison
