@@ -227,3 +227,74 @@ describe('FakeCloudflare rulesets: faults', () => {
     expect(fake.rulesetRules(zone.id, PHASE).map((r) => r.ref)).toEqual(['ours']);
   });
 });
+
+describe('FakeCloudflare rulesets: response header transform rules', () => {
+  const HEADERS = 'http_response_headers_transform';
+  const cookieRule = (operation: 'set' | 'add', name = 'set-cookie') => ({
+    action: 'rewrite' as const,
+    expression: 'http.request.uri.query contains "maintenance_bypass=abc"',
+    action_parameters: { headers: { [name]: { operation, value: 'maintenance_bypass=abc; Path=/; Secure; HttpOnly' } } },
+    ref: 'bypass-cookie',
+  });
+
+  it('takes a set-cookie added by a rewrite rule, kept apart from the redirect phase', async () => {
+    const answer = await ruleset(client().rulesets.phases.update(HEADERS, { zone_id: zone.id, rules: [cookieRule('add') as never] }));
+    expect(answer.phase).toBe(HEADERS);
+    expect(fake.rulesetRules(zone.id, HEADERS).map((r) => r.ref)).toEqual(['bypass-cookie']);
+    expect(fake.hasEntrypoint(zone.id, PHASE)).toBe(false);
+    const listed = (await client().rulesets.list({ zone_id: zone.id })).result;
+    expect(listed).toEqual([expect.objectContaining({ id: answer.id, phase: HEADERS, kind: 'zone' })]);
+    expect(listed[0]).not.toHaveProperty('rules');
+  });
+
+  it('refuses cf- headers, a fixed header, a bad header name, and a redirect in this phase', async () => {
+    for (const rule of [cookieRule('set', 'cf-cache-status'), cookieRule('set', 'server'), cookieRule('add', 'bad name'), redirect('true')]) {
+      const error = await thrown(() => client().rulesets.phases.update(HEADERS, { zone_id: zone.id, rules: [rule as never] }));
+      expect(error.status).toBe(400);
+    }
+    expect(fake.hasEntrypoint(zone.id, HEADERS)).toBe(false);
+  });
+});
+
+describe('FakeCloudflare rulesets: rulesets by id', () => {
+  it('reads a ruleset by id, and answers 404 for an unknown one', async () => {
+    const id = await entrypointId();
+    const read = await ruleset(client().rulesets.get(id, { zone_id: zone.id }));
+    expect(read).toMatchObject({ id, phase: PHASE, rules: [] });
+    const missing = await thrown(() => client().rulesets.get('0123456789abcdef0123456789abcdef', { zone_id: zone.id }));
+    expect(missing.status).toBe(404);
+  });
+
+  it('refuses a second zone ruleset in a phase, as Cloudflare does (20217 on /kind)', async () => {
+    await entrypointId();
+    const error = await thrown(() =>
+      client().rulesets.create({ zone_id: zone.id, kind: 'zone', name: 'again', phase: PHASE, rules: [] }),
+    );
+    expect(error.errors[0]).toMatchObject({ code: 20217, source: { pointer: '/kind' } });
+  });
+
+  it('keeps a rule that a PUT sends back with its id (same id, next version), and drops the rest', async () => {
+    const keep = fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "a.shop.test"', { ref: 'keep' }));
+    fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "b.shop.test"', { ref: 'drop' }));
+    const answer = await ruleset(
+      client().rulesets.phases.update(PHASE, {
+        zone_id: zone.id,
+        rules: [{ id: keep, ...redirect('http.host eq "a.shop.test"', { ref: 'keep' }) }],
+      }),
+    );
+    expect(answer.rules).toEqual([expect.objectContaining({ id: keep, ref: 'keep', version: '2' })]);
+  });
+});
+
+describe('FakeCloudflare rulesets: faults before the write', () => {
+  it('changes nothing when a PATCH is answered 500 before it is carried out', async () => {
+    const id = fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "a.shop.test"', { ref: 'a' }));
+    const rulesetId = (await ruleset(client().rulesets.phases.get(PHASE, { zone_id: zone.id }))).id;
+    fake.injectFault({ method: 'PATCH', path: /\/rules\//, fault: { status: 500 } });
+    const error = await thrown(() =>
+      client().rulesets.rules.edit(id, { zone_id: zone.id, ruleset_id: rulesetId, ...redirect('http.host eq "b.shop.test"', { ref: 'a' }) }),
+    );
+    expect(error.status).toBe(500);
+    expect(fake.rulesetRules(zone.id, PHASE)[0]).toMatchObject({ id, version: '1', expression: 'http.host eq "a.shop.test"' });
+  });
+});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCloudflare, type FakeZone } from '../support/fake-cloudflare/index.js';
-import { redirectFor, type RulesRequest } from '../support/rules-language/index.js';
+import { redirectFor, redirectTarget, responseHeaderChanges, type RulesRequest } from '../support/rules-language/index.js';
 
 const TOKEN = 'fake-token-0123456789abcdefghijklmnopqrstu';
 const PHASE = 'http_request_dynamic_redirect';
@@ -63,6 +63,60 @@ describe('redirectFor: what a request gets from a redirect entry point', () => {
     expect(redirectFor(fake.rulesetRules(zone.id, PHASE), visitor())).toBeUndefined();
     fake.seedRulesetRule(zone.id, PHASE, redirectRule('http.host eq "shop.test"', 'https://status.test/'));
     expect(redirectFor(fake.rulesetRules(zone.id, PHASE), visitor({ host: 'shop.test.evil.com' }))).toBeUndefined();
+  });
+});
+
+describe('redirectTarget: where a redirect rule sends a request', () => {
+  const request: RulesRequest = { host: 'shop.test', path: '/cart', query: 'id=7', ip: '198.51.100.7' };
+
+  it('uses the static URL and the status code, 301 when the rule gives none', () => {
+    fake.seedRulesetRule(zone.id, PHASE, redirectRule('true', 'https://status.test/maintenance?site=shop.test'));
+    fake.seedRulesetRule(zone.id, PHASE, {
+      action: 'redirect',
+      expression: 'true',
+      action_parameters: { from_value: { target_url: { value: 'https://status.test/' }, preserve_query_string: true } },
+    });
+    const [fixed, preserving] = fake.rulesetRules(zone.id, PHASE);
+    expect(fixed && redirectTarget(fixed, request)).toEqual({ location: 'https://status.test/maintenance?site=shop.test', status: 302 });
+    expect(preserving && redirectTarget(preserving, request)).toEqual({ location: 'https://status.test/?id=7', status: 301 });
+  });
+
+  it('evaluates a dynamic target expression for the request', () => {
+    fake.seedRulesetRule(zone.id, PHASE, {
+      action: 'redirect',
+      expression: 'true',
+      action_parameters: {
+        from_value: { target_url: { expression: 'concat("https://status.test", http.request.uri.path)' }, status_code: 307 },
+      },
+    });
+    const [rule] = fake.rulesetRules(zone.id, PHASE);
+    expect(rule && redirectTarget(rule, request)).toEqual({ location: 'https://status.test/cart', status: 307 });
+  });
+});
+
+describe('responseHeaderChanges: a bypass link that sets a cookie', () => {
+  const HEADERS = 'http_response_headers_transform';
+
+  it('adds the cookie only to answers for the secret link, and every matching rule applies', () => {
+    fake.seedRulesetRule(zone.id, HEADERS, {
+      action: 'rewrite',
+      expression: 'http.host eq "shop.test" and http.request.uri.query contains "maintenance_bypass=s3cret"',
+      action_parameters: { headers: { 'set-cookie': { operation: 'add', value: 'maintenance_bypass=s3cret; Path=/; Secure' } } },
+    });
+    fake.seedRulesetRule(zone.id, HEADERS, {
+      action: 'rewrite',
+      expression: 'true',
+      action_parameters: { headers: { 'x-served-by': { operation: 'set', expression: 'lower(http.host)' } } },
+    });
+    const rules = fake.rulesetRules(zone.id, HEADERS);
+    const base: RulesRequest = { host: 'Shop.test', path: '/', ip: '198.51.100.7' };
+    expect(responseHeaderChanges(rules, { ...base, query: 'maintenance_bypass=s3cret' })).toEqual([
+      { name: 'set-cookie', operation: 'add', value: 'maintenance_bypass=s3cret; Path=/; Secure' },
+      { name: 'x-served-by', operation: 'set', value: 'shop.test' },
+    ]);
+    expect(responseHeaderChanges(rules, { ...base, query: 'maintenance_bypass=wrong' })).toEqual([
+      { name: 'x-served-by', operation: 'set', value: 'shop.test' },
+    ]);
   });
 });
 
