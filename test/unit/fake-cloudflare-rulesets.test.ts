@@ -243,8 +243,11 @@ describe('FakeCloudflare rulesets: response header transform rules', () => {
     expect(fake.rulesetRules(zone.id, HEADERS).map((r) => r.ref)).toEqual(['bypass-cookie']);
     expect(fake.hasEntrypoint(zone.id, PHASE)).toBe(false);
     const listed = (await client().rulesets.list({ zone_id: zone.id })).result;
-    expect(listed).toEqual([expect.objectContaining({ id: answer.id, phase: HEADERS, kind: 'zone' })]);
-    expect(listed[0]).not.toHaveProperty('rules');
+    const ours = listed.filter((r) => r.kind === 'zone');
+    expect(ours).toEqual([expect.objectContaining({ id: answer.id, phase: HEADERS })]);
+    expect(ours[0]).not.toHaveProperty('rules');
+    // Like a real zone's list, it holds Cloudflare's managed rulesets too, first.
+    expect(listed[0]?.kind).toBe('managed');
   });
 
   it('refuses cf- headers, a fixed header, a bad header name, and a redirect in this phase', async () => {
@@ -283,6 +286,16 @@ describe('FakeCloudflare rulesets: rulesets by id', () => {
       }),
     );
     expect(answer.rules).toEqual([expect.objectContaining({ id: keep, ref: 'keep', version: '2' })]);
+    const twice = await thrown(() =>
+      client().rulesets.phases.update(PHASE, {
+        zone_id: zone.id,
+        rules: [
+          { id: keep, ...redirect('http.host eq "a.shop.test"', { ref: 'one' }) },
+          { id: keep, ...redirect('http.host eq "b.shop.test"', { ref: 'two' }) },
+        ],
+      }),
+    );
+    expect(twice.errors[0].source).toEqual({ pointer: '/rules/1/id' });
   });
 });
 

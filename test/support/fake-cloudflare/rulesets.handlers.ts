@@ -5,14 +5,14 @@ import type { AuthedContext, Handler } from './request-context.js';
 import { invalidRuleset, invalidValue, noEntrypoint, noRule, noRuleset, type RuleProblem } from './ruleset-errors.js';
 import { buildRule, parsePosition, placeRule } from './ruleset-rules.js';
 import { isModelledPhase, isObject, ruleProblems, rulesetRuleFields } from './ruleset-validation.js';
-import { apiRuleset } from './ruleset-view.js';
+import { apiRuleset, MANAGED_RULESETS } from './ruleset-view.js';
 import { writeRules } from './ruleset-writes.js';
 import type { FakeRulesetPhase, FakeZone } from './types.js';
 
-/** `GET /zones/{id}/rulesets`: every ruleset of the zone, without their rules. */
+/** `GET /zones/{id}/rulesets`: the managed rulesets and the zone's own, without their rules. */
 export const listRulesets: Handler = (ctx) => {
   const zone = zoneOf(ctx);
-  return success(ctx.state.rulesetsOf(zone.id).map((r) => apiRuleset(r, false)));
+  return success([...MANAGED_RULESETS, ...ctx.state.rulesetsOf(zone.id).map((r) => apiRuleset(r, false))]);
 };
 
 /** `GET …/phases/{phase}/entrypoint`: 404 (code 10003) while the phase has never had an entry point. */
@@ -155,6 +155,7 @@ function zoneOf(ctx: AuthedContext): FakeZone {
 
 function rulesetOf(ctx: AuthedContext, zone: FakeZone): StoredRuleset {
   const id = ctx.params.ruleset_id ?? '';
+  if (MANAGED_RULESETS.some((r) => r.id === id)) throw new Error(`the fake does not model managed ruleset ${id}`);
   const ruleset = ctx.state.ruleset(zone.id, id);
   if (!ruleset) throw noRuleset(id);
   return ruleset;
