@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeCloudflare, type FakeZone } from '../support/fake-cloudflare/index.js';
-import { redirectFor, redirectTarget, responseHeaderChanges, type RulesRequest } from '../support/rules-language/index.js';
+import {
+  redirectFor,
+  redirectTarget,
+  responseHeaderChanges,
+  type RulesRequest,
+} from '../support/rules-language/index.js';
 
 const TOKEN = 'fake-token-0123456789abcdefghijklmnopqrstu';
 const PHASE = 'http_request_dynamic_redirect';
@@ -40,8 +45,13 @@ describe('redirectFor: what a request gets from a redirect entry point', () => {
   });
 
   it('applies the first enabled rule that matches, in the entry point order', () => {
-    const ours = 'http.host in {"shop.test" "www.shop.test"} and not ip.src in {203.0.113.0/24} and not starts_with(http.request.uri.path, "/.well-known/acme-challenge/")';
-    fake.seedRulesetRule(zone.id, PHASE, redirectRule('http.host eq "shop.test"', 'https://off.test/', { enabled: false }));
+    const ours =
+      'http.host in {"shop.test" "www.shop.test"} and not ip.src in {203.0.113.0/24} and not starts_with(http.request.uri.path, "/.well-known/acme-challenge/")';
+    fake.seedRulesetRule(
+      zone.id,
+      PHASE,
+      redirectRule('http.host eq "shop.test"', 'https://off.test/', { enabled: false }),
+    );
     fake.seedRulesetRule(zone.id, PHASE, redirectRule(ours, 'https://status.test/maintenance', { ref: 'ours' }));
     fake.seedRulesetRule(zone.id, PHASE, redirectRule('true', 'https://catch-all.test/', { ref: 'user' }));
     const rules = fake.rulesetRules(zone.id, PHASE);
@@ -54,8 +64,17 @@ describe('redirectFor: what a request gets from a redirect entry point', () => {
   });
 
   it('lets a user rule placed first outrank ours', () => {
-    fake.seedRulesetRule(zone.id, PHASE, redirectRule('http.host eq "shop.test"', 'https://status.test/', { ref: 'ours' }));
-    fake.seedRulesetRule(zone.id, PHASE, redirectRule('http.host eq "shop.test"', 'https://elsewhere.test/', { ref: 'user' }), 'first');
+    fake.seedRulesetRule(
+      zone.id,
+      PHASE,
+      redirectRule('http.host eq "shop.test"', 'https://status.test/', { ref: 'ours' }),
+    );
+    fake.seedRulesetRule(
+      zone.id,
+      PHASE,
+      redirectRule('http.host eq "shop.test"', 'https://elsewhere.test/', { ref: 'user' }),
+      'first',
+    );
     expect(redirectFor(fake.rulesetRules(zone.id, PHASE), visitor())?.ref).toBe('user');
   });
 
@@ -77,8 +96,14 @@ describe('redirectTarget: where a redirect rule sends a request', () => {
       action_parameters: { from_value: { target_url: { value: 'https://status.test/' }, preserve_query_string: true } },
     });
     const [fixed, preserving] = fake.rulesetRules(zone.id, PHASE);
-    expect(fixed && redirectTarget(fixed, request)).toEqual({ location: 'https://status.test/maintenance?site=shop.test', status: 302 });
-    expect(preserving && redirectTarget(preserving, request)).toEqual({ location: 'https://status.test/?id=7', status: 301 });
+    expect(fixed && redirectTarget(fixed, request)).toEqual({
+      location: 'https://status.test/maintenance?site=shop.test',
+      status: 302,
+    });
+    expect(preserving && redirectTarget(preserving, request)).toEqual({
+      location: 'https://status.test/?id=7',
+      status: 301,
+    });
   });
 
   it('evaluates a dynamic target expression for the request', () => {
@@ -86,7 +111,10 @@ describe('redirectTarget: where a redirect rule sends a request', () => {
       action: 'redirect',
       expression: 'true',
       action_parameters: {
-        from_value: { target_url: { expression: 'concat("https://status.test", http.request.uri.path)' }, status_code: 307 },
+        from_value: {
+          target_url: { expression: 'concat("https://status.test", http.request.uri.path)' },
+          status_code: 307,
+        },
       },
     });
     const [rule] = fake.rulesetRules(zone.id, PHASE);
@@ -101,7 +129,9 @@ describe('responseHeaderChanges: a bypass link that sets a cookie', () => {
     fake.seedRulesetRule(zone.id, HEADERS, {
       action: 'rewrite',
       expression: 'http.host eq "shop.test" and http.request.uri.query contains "maintenance_bypass=s3cret"',
-      action_parameters: { headers: { 'set-cookie': { operation: 'add', value: 'maintenance_bypass=s3cret; Path=/; Secure' } } },
+      action_parameters: {
+        headers: { 'set-cookie': { operation: 'add', value: 'maintenance_bypass=s3cret; Path=/; Secure' } },
+      },
     });
     fake.seedRulesetRule(zone.id, HEADERS, {
       action: 'rewrite',
@@ -125,15 +155,23 @@ describe('the fake Cloudflare holds rule expressions to the Rules language', () 
     const response = await fetch(`${fake.baseURL}/zones/${zone.id}/rulesets/phases/${PHASE}/entrypoint`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ rules: [redirectRule('(http.host eq "shop.test" and not ip.src in {203.0.113.0/24}', 'https://status.test/')] }),
+      body: JSON.stringify({
+        rules: [redirectRule('(http.host eq "shop.test" and not ip.src in {203.0.113.0/24}', 'https://status.test/')],
+      }),
     });
-    const body = (await response.json()) as { success: boolean; result: unknown; errors: Array<Record<string, unknown>> };
+    const body = (await response.json()) as {
+      success: boolean;
+      result: unknown;
+      errors: Array<Record<string, unknown>>;
+    };
     expect(response.status).toBe(400);
     expect(body).toMatchObject({ success: false, result: null });
     expect(body.errors).toEqual([
       {
         code: 20125,
-        message: expect.stringMatching(/^'\(http\.host.*' is not a valid value for expression because could not parse filter expression: Filter parsing error \(1:\d+\): unbalanced parentheses/) as unknown,
+        message: expect.stringMatching(
+          /^'\(http\.host.*' is not a valid value for expression because could not parse filter expression: Filter parsing error \(1:\d+\): unbalanced parentheses/,
+        ) as unknown,
         source: { pointer: '/rules/0/expression' },
       },
     ]);
@@ -142,9 +180,9 @@ describe('the fake Cloudflare holds rule expressions to the Rules language', () 
   });
 
   it('refuses in seedRulesetRule what it refuses over HTTP', () => {
-    expect(() => fake.seedRulesetRule(zone.id, PHASE, redirectRule('http.host eq "shop.test', 'https://status.test/'))).toThrow(
-      /unterminated string/,
-    );
+    expect(() =>
+      fake.seedRulesetRule(zone.id, PHASE, redirectRule('http.host eq "shop.test', 'https://status.test/')),
+    ).toThrow(/unterminated string/);
     expect(fake.hasEntrypoint(zone.id, PHASE)).toBe(false);
   });
 });

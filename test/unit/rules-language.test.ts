@@ -147,7 +147,9 @@ describe('Rules language: sets and comparisons', () => {
   });
 
   it('matches whole values with wildcard (case-insensitive) and strict wildcard (case-sensitive)', () => {
-    expect(matches('http.request.full_uri wildcard "https://SHOP.test/a/*"', { path: '/a/b', query: 'x=1' })).toBe(true);
+    expect(matches('http.request.full_uri wildcard "https://SHOP.test/a/*"', { path: '/a/b', query: 'x=1' })).toBe(
+      true,
+    );
     expect(matches('http.request.full_uri strict wildcard "https://SHOP.test/a/*"', { path: '/a/b' })).toBe(false);
     expect(matches('http.request.uri.path wildcard "/a/*"', { path: '/ab/' })).toBe(false);
     expect(matches('http.request.uri.path wildcard r"/a\\*"', { path: '/a*' })).toBe(true);
@@ -229,7 +231,9 @@ describe('Rules language: what Cloudflare refuses', () => {
   });
 
   it('says where the problem is, as line:column', () => {
-    expect(refusal('http.host eq "a" and\n  http.hots eq "b"').message).toMatch(/^Filter parsing error \(2:3\): unknown identifier/);
+    expect(refusal('http.host eq "a" and\n  http.hots eq "b"').message).toMatch(
+      /^Filter parsing error \(2:3\): unknown identifier/,
+    );
   });
 
   it('parses value expressions for dynamic targets, and only string ones', () => {

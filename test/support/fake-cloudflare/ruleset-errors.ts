@@ -24,7 +24,11 @@ export function invalidRuleset(problems: RuleProblem[]): ApiError {
 }
 
 export function invalidValue(pointer: string, value: unknown, reason: string, code = INVALID_VALUE): RuleProblem {
-  return { code, message: `'${display(value)}' is not a valid value for ${fieldName(pointer)} because ${reason}`, pointer };
+  return {
+    code,
+    message: `'${display(value)}' is not a valid value for ${fieldName(pointer)} because ${reason}`,
+    pointer,
+  };
 }
 
 export function noEntrypoint(phase: string): ApiError {
@@ -41,7 +45,12 @@ export function noRule(ruleId: string, rulesetId: string): ApiError {
 
 /** The field a pointer ends at: `/rules/0/expression` → `expression`. */
 function fieldName(pointer: string): string {
-  return pointer.split('/').filter((p) => p !== '' && !/^\d+$/.test(p)).at(-1) ?? 'body';
+  return (
+    pointer
+      .split('/')
+      .filter((p) => p !== '' && !/^\d+$/.test(p))
+      .at(-1) ?? 'body'
+  );
 }
 
 function display(value: unknown): string {

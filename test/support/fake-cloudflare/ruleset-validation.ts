@@ -75,7 +75,9 @@ export function ruleProblems(
   }
   const expected = RULESET_PHASES[phase].action;
   if (rule.action !== expected) {
-    problems.push(invalidValue(`${pointer}/action`, rule.action, `the ${phase} phase only takes the "${expected}" action`));
+    problems.push(
+      invalidValue(`${pointer}/action`, rule.action, `the ${phase} phase only takes the "${expected}" action`),
+    );
   } else {
     problems.push(...RULESET_PHASES[phase].checkParameters(rule.action_parameters, `${pointer}/action_parameters`));
   }
@@ -131,10 +133,13 @@ export function expressionProblems(expression: unknown, zone: FakeZone, pointer:
 
 /** https://developers.cloudflare.com/rules/url-forwarding/single-redirects/settings/ */
 function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
-  if (!isObject(parameters)) return [invalidValue(pointer, parameters, 'a redirect needs action_parameters.from_value')];
+  if (!isObject(parameters))
+    return [invalidValue(pointer, parameters, 'a redirect needs action_parameters.from_value')];
   const problems = unknownKeys(parameters, ['from_value', 'from_list'], pointer);
   if (parameters.from_list !== undefined) {
-    problems.push(invalidValue(`${pointer}/from_list`, 'from_list', 'lists are for Bulk Redirects (phase http_request_redirect)'));
+    problems.push(
+      invalidValue(`${pointer}/from_list`, 'from_list', 'lists are for Bulk Redirects (phase http_request_redirect)'),
+    );
   }
   const from = parameters.from_value;
   if (!isObject(from)) return [...problems, invalidValue(`${pointer}/from_value`, from, 'it must be an object')];
@@ -142,7 +147,9 @@ function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
   problems.push(...unknownKeys(from, ['target_url', 'status_code', 'preserve_query_string'], at));
   problems.push(...valueOrExpression(from.target_url, `${at}/target_url`, absoluteUrlProblem));
   if (from.status_code !== undefined && !REDIRECT_STATUSES.includes(from.status_code as number)) {
-    problems.push(invalidValue(`${at}/status_code`, from.status_code, `it must be one of ${REDIRECT_STATUSES.join(', ')}`));
+    problems.push(
+      invalidValue(`${at}/status_code`, from.status_code, `it must be one of ${REDIRECT_STATUSES.join(', ')}`),
+    );
   }
   if (from.preserve_query_string !== undefined && typeof from.preserve_query_string !== 'boolean') {
     problems.push(invalidValue(`${at}/preserve_query_string`, from.preserve_query_string, 'it must be true or false'));
@@ -159,7 +166,13 @@ function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
  */
 function responseHeaderProblems(parameters: unknown, pointer: string): RuleProblem[] {
   if (!isObject(parameters) || !isObject(parameters.headers) || Object.keys(parameters.headers).length === 0) {
-    return [invalidValue(pointer, parameters, 'a response header rule needs action_parameters.headers with at least one header')];
+    return [
+      invalidValue(
+        pointer,
+        parameters,
+        'a response header rule needs action_parameters.headers with at least one header',
+      ),
+    ];
   }
   const problems = unknownKeys(parameters, ['headers'], pointer);
   for (const [name, change] of Object.entries(parameters.headers)) {
@@ -209,7 +222,8 @@ function valueOrExpression(
   if (!isObject(holder)) return [invalidValue(pointer, holder, 'it must be an object with value or expression')];
   const hasValue = holder.value !== undefined;
   const hasExpression = holder.expression !== undefined;
-  if (hasValue === hasExpression) return [invalidValue(pointer, holder, 'exactly one of value and expression is required')];
+  if (hasValue === hasExpression)
+    return [invalidValue(pointer, holder, 'exactly one of value and expression is required')];
   if (hasValue) {
     if (typeof holder.value !== 'string' || holder.value === '') {
       return [invalidValue(`${pointer}/value`, holder.value, 'it must be a non-empty string')];
@@ -218,14 +232,23 @@ function valueOrExpression(
     return problem ? [invalidValue(`${pointer}/value`, holder.value, problem)] : [];
   }
   if (typeof holder.expression !== 'string' || holder.expression.trim() === '') {
-    return [invalidValue(`${pointer}/expression`, holder.expression, 'the expression cannot be blank', INVALID_EXPRESSION)];
+    return [
+      invalidValue(`${pointer}/expression`, holder.expression, 'the expression cannot be blank', INVALID_EXPRESSION),
+    ];
   }
   try {
     parseValueExpression(holder.expression);
     return [];
   } catch (error) {
     if (!(error instanceof RulesSyntaxError)) throw error;
-    return [invalidValue(`${pointer}/expression`, holder.expression, `could not parse expression: ${error.message}`, INVALID_EXPRESSION)];
+    return [
+      invalidValue(
+        `${pointer}/expression`,
+        holder.expression,
+        `could not parse expression: ${error.message}`,
+        INVALID_EXPRESSION,
+      ),
+    ];
   }
 }
 
@@ -241,7 +264,9 @@ function absoluteUrlProblem(value: string): string | undefined {
 function unknownKeys(object: Record<string, unknown>, allowed: string[], pointer: string): RuleProblem[] {
   return Object.keys(object)
     .filter((key) => !allowed.includes(key))
-    .map((key) => invalidValue(`${pointer}/${key}`, key, `it is not a known field here (expected ${allowed.join(', ')})`));
+    .map((key) =>
+      invalidValue(`${pointer}/${key}`, key, `it is not a known field here (expected ${allowed.join(', ')})`),
+    );
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

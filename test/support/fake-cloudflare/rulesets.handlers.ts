@@ -37,7 +37,8 @@ export const putEntrypoint: Handler = (ctx) => {
 export const createRuleset: Handler = (ctx) => {
   const zone = zoneOf(ctx);
   const body = bodyObject(ctx);
-  if (body.kind !== 'zone') throw invalidRuleset([invalidValue('/kind', body.kind, 'a zone ruleset must be of kind zone')]);
+  if (body.kind !== 'zone')
+    throw invalidRuleset([invalidValue('/kind', body.kind, 'a zone ruleset must be of kind zone')]);
   const phase = modelledPhase(String(body.phase));
   if (ctx.state.entrypoint(zone.id, phase)) {
     throw invalidRuleset([
@@ -121,14 +122,16 @@ function replaceRules(
   if (!Array.isArray(list)) throw invalidRuleset([invalidValue('/rules', list, 'it must be an array of rules')]);
   const problems = list.flatMap((rule, i) => ruleProblems(rule, phase, zone, `/rules/${i}`));
   for (const key of ['name', 'description'] as const) {
-    if (body[key] !== undefined && typeof body[key] !== 'string') problems.push(invalidValue(`/${key}`, body[key], 'it must be a string'));
+    if (body[key] !== undefined && typeof body[key] !== 'string')
+      problems.push(invalidValue(`/${key}`, body[key], 'it must be a string'));
   }
   check(problems);
   const rules = list.map((raw: unknown, i) => {
     const id = (raw as Record<string, unknown>).id;
     if (id === undefined) return buildRule(rulesetRuleFields(raw));
     const previous = existing?.rules.find((r) => r.id === id);
-    if (!previous) throw invalidRuleset([invalidValue(`/rules/${i}/id`, id, 'there is no rule with this id in the ruleset')]);
+    if (!previous)
+      throw invalidRuleset([invalidValue(`/rules/${i}/id`, id, 'there is no rule with this id in the ruleset')]);
     return buildRule(rulesetRuleFields(raw), previous);
   });
   const ruleset =
@@ -138,7 +141,9 @@ function replaceRules(
       description: body.description as string | undefined,
     });
   try {
-    return rulesetReply(writeRules(ctx.state, zone, ruleset, rules, { pointerOf: (i) => `/rules/${i}`, enforceQuota: true }));
+    return rulesetReply(
+      writeRules(ctx.state, zone, ruleset, rules, { pointerOf: (i) => `/rules/${i}`, enforceQuota: true }),
+    );
   } catch (error) {
     if (!existing) ctx.state.deleteRuleset(zone.id, ruleset.id); // a refused first write creates nothing
     throw error;
@@ -180,4 +185,3 @@ function withoutPosition(body: Record<string, unknown>): Record<string, unknown>
 function check(problems: RuleProblem[]): void {
   if (problems.length > 0) throw invalidRuleset(problems);
 }
-

@@ -4,16 +4,7 @@ import type { IpRange } from './ip.js';
 export type RulesType = 'bool' | 'string' | 'int' | 'ip' | 'string[]' | 'bool[]' | 'map';
 
 export type ComparisonOperator =
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'contains'
-  | 'matches'
-  | 'wildcard'
-  | 'strict wildcard';
+  'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'matches' | 'wildcard' | 'strict wildcard';
 
 export type Literal =
   | { kind: 'string'; value: string }

@@ -122,7 +122,10 @@ function call(expr: Extract<Expr, { kind: 'call' }>, fields: Fields): Value {
       return expr.name === 'any' ? values.some((v) => v === true) : values.every((v) => v === true);
     }
     case 'concat':
-      return expr.args.map((a) => evaluate(a, fields)).map((v) => (typeof v === 'string' ? v : '')).join('');
+      return expr.args
+        .map((a) => evaluate(a, fields))
+        .map((v) => (typeof v === 'string' ? v : ''))
+        .join('');
     default:
       return undefined;
   }

@@ -121,7 +121,15 @@ class Parser {
     }
     this.skipSpace();
     const right = this.parseLiteral(left.type, operator);
-    return { kind: 'compare', operator, left, right, type: left.unpacked ? 'bool[]' : 'bool', unpacked: false, offset: at };
+    return {
+      kind: 'compare',
+      operator,
+      left,
+      right,
+      type: left.unpacked ? 'bool[]' : 'bool',
+      unpacked: false,
+      offset: at,
+    };
   }
 
   private parseIn(left: Expr, at: number): Expr {
@@ -182,7 +190,8 @@ class Parser {
     if (!match) this.fail(c === '' ? 'unexpected end of the expression' : `unexpected character "${c}"`);
     const name = match[0];
     this.pos += name.length;
-    if (WORD_CHAR.test(this.text[this.pos] ?? '')) this.fail(`invalid identifier "${name}${this.text[this.pos] ?? ''}…"`, at);
+    if (WORD_CHAR.test(this.text[this.pos] ?? ''))
+      this.fail(`invalid identifier "${name}${this.text[this.pos] ?? ''}…"`, at);
     let value: Expr;
     this.skipSpace();
     if (this.text[this.pos] === '(') value = this.parseCall(name, at);
@@ -246,7 +255,9 @@ class Parser {
           continue;
         }
         if (this.text[this.pos] === ')') break;
-        this.fail(this.atEnd() ? `unbalanced parentheses: the call to ${name}() is never closed` : 'expected "," or ")"');
+        this.fail(
+          this.atEnd() ? `unbalanced parentheses: the call to ${name}() is never closed` : 'expected "," or ")"',
+        );
       }
     }
     this.pos += 1; // )
@@ -413,7 +424,8 @@ function typeCall(name: string, args: Expr[], at: number, text: string): Expr {
     case 'starts_with':
     case 'ends_with':
       arity(2);
-      if (first?.type !== 'string' || first.kind === 'literal') fail(`the source of ${name}() must be a string field or function, not a literal`);
+      if (first?.type !== 'string' || first.kind === 'literal')
+        fail(`the source of ${name}() must be a string field or function, not a literal`);
       if (args[1]?.kind !== 'literal') fail(`the second argument of ${name}() must be a string literal`);
       return elementwise('bool');
     case 'any':
@@ -433,7 +445,9 @@ function typeCall(name: string, args: Expr[], at: number, text: string): Expr {
 function requireBoolean(expr: Expr, text: string): void {
   if (expr.type === 'bool' && !expr.unpacked) return;
   const hint =
-    expr.type === 'bool[]' || expr.unpacked ? ': wrap a comparison on [*] in any() or all()' : ': compare it with an operator';
+    expr.type === 'bool[]' || expr.unpacked
+      ? ': wrap a comparison on [*] in any() or all()'
+      : ': compare it with an operator';
   throw new RulesSyntaxError(`expected a boolean, found ${describe(expr)}${hint}`, expr.offset, text);
 }
 

@@ -8,7 +8,9 @@ import type { RulesRequest } from './request-fields.js';
  * the first enabled redirect rule whose expression matches, since the first match wins in that phase.
  */
 export function redirectFor(rules: readonly FakeRulesetRule[], request: RulesRequest): FakeRulesetRule | undefined {
-  return rules.find((rule) => rule.enabled && rule.action === 'redirect' && evaluateExpression(rule.expression, request));
+  return rules.find(
+    (rule) => rule.enabled && rule.action === 'redirect' && evaluateExpression(rule.expression, request),
+  );
 }
 
 export interface RedirectTarget {
@@ -29,9 +31,11 @@ export function redirectTarget(rule: FakeRulesetRule, request: RulesRequest): Re
   };
   const target = from.target_url ?? {};
   const base =
-    target.value ?? (target.expression === undefined ? undefined : evaluateValue(parseValueExpression(target.expression), request));
+    target.value ??
+    (target.expression === undefined ? undefined : evaluateValue(parseValueExpression(target.expression), request));
   if (base === undefined) throw new Error(`redirectTarget: rule ${rule.id} has no target URL for this request`);
   const query = (request.query ?? '').replace(/^\?/, '');
-  const location = from.preserve_query_string && query !== '' ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base;
+  const location =
+    from.preserve_query_string && query !== '' ? `${base}${base.includes('?') ? '&' : '?'}${query}` : base;
   return { location, status: from.status_code ?? 301 };
 }

@@ -25,8 +25,11 @@ export function responseHeaderChanges(rules: readonly FakeRulesetRule[], request
     >;
     for (const [name, change] of Object.entries(headers)) {
       const value =
-        change.value ?? (change.expression === undefined ? undefined : evaluateValue(parseValueExpression(change.expression), request));
-      changes.push(value === undefined ? { name, operation: change.operation } : { name, operation: change.operation, value });
+        change.value ??
+        (change.expression === undefined ? undefined : evaluateValue(parseValueExpression(change.expression), request));
+      changes.push(
+        value === undefined ? { name, operation: change.operation } : { name, operation: change.operation, value },
+      );
     }
   }
   return changes;
