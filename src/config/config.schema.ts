@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBypassIps } from '../common/ip-range.validation.js';
 import { DEFAULT_TRUSTED_PROXIES, parseTrustedProxies } from './trusted-proxies.js';
 
 const httpUrl = z
@@ -32,6 +33,17 @@ const trustedProxies = z.string().default(DEFAULT_TRUSTED_PROXIES).transform((va
   return parsed.proxies;
 });
 
+/** Comma-separated addresses and CIDR ranges, checked as `sites update --bypass-ip` checks them; unset: none. */
+const bypassIps = z.string().default('').transform((value, ctx) => {
+  if (value.trim() === '') return [];
+  try {
+    return parseBypassIps(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -59,6 +71,7 @@ export const configSchema = z
     DB_AUTO_MIGRATE: booleanFlag.default(true),
     SCHEDULER_ENABLED: booleanFlag.default(true),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(2),
+    MAINTENANCE_BYPASS_IPS: bypassIps,
     MAINTENANCE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     NOTIFY_WEBHOOK_URL: httpUrl.optional(),
     NOTIFY_BEFORE_START_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),

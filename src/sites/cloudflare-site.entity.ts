@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
+import type { SiteEngine } from './site-engine.js';
 
 /**
  * off → enabling → on → disabling → off. The transitional states are claims: a process moves a site
@@ -56,6 +57,22 @@ export class CloudflareSite extends BaseEntity {
 
   @Column({ name: 'maintenance_url', type: 'varchar', length: 2048, nullable: true })
   maintenanceUrl: string | null;
+
+  /** The operator's choice; zone sync never changes it, nor the access settings below. */
+  @Column({ type: 'varchar', length: 20, default: 'page_rules' })
+  engine: SiteEngine;
+
+  /** IP addresses and CIDRs let through during maintenance; null: MAINTENANCE_BYPASS_IPS, [] : none. */
+  @Column({ name: 'bypass_ips', type: 'text', array: true, nullable: true })
+  bypassIps: string[] | null;
+
+  /** The bypass secret, encrypted with the API tokens' cipher (TokenCipher); never shown after it is generated. */
+  @Column({ name: 'bypass_secret_cipher', type: 'text', nullable: true })
+  bypassSecretCipher: string | null;
+
+  /** Path prefixes never redirected (redirect_rule engine only). */
+  @Column({ name: 'excluded_paths', type: 'text', array: true, default: () => "'{/.well-known/acme-challenge/}'" })
+  excludedPaths: string[];
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive: boolean;
