@@ -26,7 +26,15 @@ describe('AdminUsersService', () => {
   it('creates a user with a hashed password, once per address whatever its case', async () => {
     const created = await users.create({ email: 'Ops@Example.com', password: PASSWORD });
 
-    expect(created).toEqual({ id: expect.any(String), email: 'ops@example.com', lastLoginAt: null, createdAt: expect.any(Date) });
+    expect(created).toEqual({
+      id: expect.any(String),
+      email: 'ops@example.com',
+      role: 'admin',
+      scope: { domains: [], apiKeyIds: [] },
+      isActive: true,
+      lastLoginAt: null,
+      createdAt: expect.any(Date),
+    });
     expect(await storedHash('ops@example.com')).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
     await expect(users.create({ email: 'OPS@example.com', password: PASSWORD })).rejects.toMatchObject({
       kind: 'validation',

@@ -1,6 +1,7 @@
 import type { ActionContext, ActionRequest, NoticeMessage, RecordActionResponse } from 'adminjs';
 import { ScheduledMaintenanceService, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
 import type { WindowInput } from '../../schedules/window-input.validation.js';
+import { assertSitesInScope } from '../access/sites-in-scope.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
 import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
@@ -48,7 +49,9 @@ export function createWindowAction(services: AdminServices): AdminAction {
     handler: async (request, _response, context) => {
       if (request.method !== 'post') throw new Error('A window is planned with a POST of the form.');
       try {
-        const window = await services.get(ScheduledMaintenanceService).create(inputOf(request), actorOf(context));
+        const input = inputOf(request);
+        await assertSitesInScope(services, context.currentAdmin, input.sites, 'sites');
+        const window = await services.get(ScheduledMaintenanceService).create(input, actorOf(context));
         return await savedResponse(context, window.id, `Planned "${window.title}" for ${window.sites.length} sites.`);
       } catch (error) {
         throw formError(error);
@@ -62,7 +65,9 @@ export function editWindowAction(services: AdminServices): AdminAction {
     handler: async (request, _response, context) => {
       if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
       try {
-        const { window, changed } = await services.get(ScheduledMaintenanceService).edit(paramOf(context, 'id'), inputOf(request), actorOf(context));
+        const input = inputOf(request);
+        await assertSitesInScope(services, context.currentAdmin, input.sites, 'sites');
+        const { window, changed } = await services.get(ScheduledMaintenanceService).edit(paramOf(context, 'id'), input, actorOf(context));
         return await savedResponse(context, window.id, changed ? `Saved "${window.title}".` : `Nothing to change on "${window.title}".`);
       } catch (error) {
         throw formError(error);

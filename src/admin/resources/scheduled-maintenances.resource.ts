@@ -5,6 +5,8 @@ import { type OccurrenceRecord, ScheduledMaintenance, WINDOW_STATUSES } from '..
 import { formatInZone, localTime } from '../../schedules/window-time.js';
 import { cancelWindowAction, createWindowAction, editWindowAction, endWindowAction, startWindowAction } from '../actions/schedule.actions.js';
 import type { AdminServices } from '../admin-services.js';
+import { OPERATE, READ } from '../access/panel-user.js';
+import { windowsInScope } from '../access/scope-conditions.js';
 import { SearchableResource } from '../searchable-resource.js';
 import { type AdminResource, OFF } from './admin-resource.js';
 
@@ -42,7 +44,7 @@ function occurrenceLine(entry: OccurrenceRecord): string {
 /** Maintenance windows: planned, changed and run with the same service (and validation) as `maintenance schedule`. */
 export function scheduledMaintenancesResource(services: AdminServices): AdminResource {
   return {
-    resource: new SearchableResource(ScheduledMaintenance, { search: { property: 'search', columns: ['title'] }, exact: ['status'] }),
+    resource: new SearchableResource(ScheduledMaintenance, { search: { property: 'search', columns: ['title'] }, exact: ['status'], scope: windowsInScope }),
     options: {
       navigation: { name: null, icon: 'Calendar' },
       titleProperty: 'title',
@@ -91,6 +93,7 @@ export function scheduledMaintenancesResource(services: AdminServices): AdminRes
         cancelWindow: cancelWindowAction(services),
       },
     },
+    permissions: { list: READ, search: READ, show: READ, new: OPERATE, edit: OPERATE, startNow: OPERATE, endNow: OPERATE, cancelWindow: OPERATE },
     labels: {
       name: 'Scheduled maintenance',
       properties: {
