@@ -190,3 +190,28 @@ describe('user management in the panel', () => {
     expect(await suite.db.dataSource.query('SELECT role, is_active FROM admin_users WHERE id = $1', [me.id])).toEqual([{ role: 'admin', is_active: true }]);
   });
 });
+
+describe("the Enable form's set time", () => {
+  it('enables maintenance for 2 hours through a window, and refuses a duration with an end time, writing nothing', async () => {
+    const { site, zone } = await givenSite(suite.ctx, suite.fake, 'roles-timed.com');
+    const before = await suite.dataSnapshot();
+    const refused = await suite.client.recordAction(SITES, site.id, 'enableMaintenance', { reason: 'x', for: '2h', until: '2099-01-01T00:00Z' });
+    expect(refused.notice).toEqual({ message: 'Give either a duration (for) or an end time (until), not both.', type: 'error' });
+    const garbage = await suite.client.recordAction(SITES, site.id, 'enableMaintenance', { reason: 'x', for: 'soon' });
+    expect(garbage.notice.message).toMatch(/^Invalid for "soon"/);
+    expect(await suite.dataSnapshot()).toEqual(before);
+
+    const enabled = await suite.client.recordAction(SITES, site.id, 'enableMaintenance', { reason: 'release 9', for: '2h', until: '', timezone: '' });
+    expect(enabled.notice).toEqual({
+      message: expect.stringMatching(/^In maintenance until .*: 1 enabled, 0 already in maintenance, 0 failed; the window "Maintenance for a set time: roles-timed.com" takes them out then\.$/),
+      type: 'success',
+    });
+    const [window] = await suite.db.dataSource.query(
+      `SELECT w.status, w.reason, w.created_by, extract(epoch FROM w.ends_at - w.starts_at)::int AS seconds
+         FROM scheduled_maintenances w JOIN scheduled_maintenance_sites e ON e.window_id = w.id WHERE e.site_id = $1`,
+      [site.id],
+    );
+    expect(window).toEqual({ status: 'active', reason: 'release 9', created_by: `admin:${ADMIN_USER.email}`, seconds: 7200 });
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
+  });
+});
