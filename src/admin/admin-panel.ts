@@ -11,6 +11,7 @@ import { AdminUsersService } from '../admin-users/admin-users.service.js';
 import { behindTlsProxy } from '../config/behind-tls-proxy.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { guardedResource, permissionLookup } from './access/guarded-resources.js';
+import { restrictedScope } from './access/panel-user.js';
 import { sessionUserRefresh } from './access/session-user-refresh.js';
 import { adminAuthenticator } from './admin-authenticator.js';
 import { apiRouteGuard } from './api-route-guard.js';
@@ -65,7 +66,10 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     logoutPath: `${ADMIN_ROOT_PATH}/logout`,
     componentLoader,
     resources: panelResources.map(({ labels: _labels, permissions: _permissions, ...resource }) => resource),
-    dashboard: { component: Components.Dashboard, handler: () => services.get(DashboardService).summary() },
+    dashboard: {
+      component: Components.Dashboard,
+      handler: (_request, _response, context) => services.get(DashboardService).summary(restrictedScope(context.currentAdmin) ?? undefined),
+    },
     branding: { companyName: 'Cloudflare maintenance', withMadeWithLove: false, logo: false },
     version: { admin: false },
     settings: { defaultPerPage: 20 },

@@ -122,6 +122,16 @@ describe('a user restricted to some sites', () => {
     expect(await logsOf(blog.id)).toBeGreaterThan(0);
     expect(logs.meta.total).toBe(await logsOf(shop.id));
     expect(logs.records.map((record: { params: { domain: string } }) => record.params.domain)).toEqual(['roles-shop.com', 'roles-shop.com']);
+    // The dashboard counts its sites only, while an admin of every site sees them all.
+    await suite.ctx.maintenance.enableMaintenance(await siteRow(blog.id), 'not theirs', 'test');
+    const mine = await scoped.json('/admin/api/dashboard');
+    expect(mine.sites).toMatchObject({ total: 1, inMaintenance: 0 });
+    expect(mine.inMaintenance).toEqual([]);
+    expect(mine.last30Days.attempts).toBe(await logsOf(shop.id));
+    const everything = await suite.client.json('/admin/api/dashboard');
+    expect(everything.sites).toMatchObject({ total: 2, inMaintenance: 1 });
+    expect(everything.inMaintenance.map((row: { domain: string }) => row.domain)).toEqual(['roles-blog.com']);
+    await suite.ctx.maintenance.disableMaintenance(await siteRow(blog.id), 'test');
   });
 
   it('acts on its sites only: another site does not exist for it, and a bulk selection keeps only its own', async () => {
@@ -207,11 +217,21 @@ describe("the Enable form's set time", () => {
       type: 'success',
     });
     const [window] = await suite.db.dataSource.query(
-      `SELECT w.status, w.reason, w.created_by, extract(epoch FROM w.ends_at - w.starts_at)::int AS seconds
+      `SELECT w.id, w.status, w.reason, w.created_by, extract(epoch FROM w.ends_at - w.starts_at)::int AS seconds
          FROM scheduled_maintenances w JOIN scheduled_maintenance_sites e ON e.window_id = w.id WHERE e.site_id = $1`,
       [site.id],
     );
-    expect(window).toEqual({ status: 'active', reason: 'release 9', created_by: `admin:${ADMIN_USER.email}`, seconds: 7200 });
+    expect(window).toEqual({ id: expect.any(String), status: 'active', reason: 'release 9', created_by: `admin:${ADMIN_USER.email}`, seconds: 7200 });
     expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
+
+    const badLength = await suite.client.recordAction(WINDOWS, window.id, 'extendWindow', { by: 'a while' });
+    expect(badLength.notice).toEqual({ message: expect.stringMatching(/^Invalid by "a while"/), type: 'error' });
+    const extended = await suite.client.recordAction(WINDOWS, window.id, 'extendWindow', { by: '30m' });
+    expect(extended.notice).toEqual({ message: expect.stringMatching(/^"Maintenance for a set time: roles-timed.com" now ends /), type: 'success' });
+    const [{ seconds }] = await suite.db.dataSource.query(
+      'SELECT extract(epoch FROM ends_at - starts_at)::int AS seconds FROM scheduled_maintenances WHERE id = $1',
+      [window.id],
+    );
+    expect(seconds).toBe(9000);
   });
 });

@@ -3,7 +3,14 @@ import { In } from 'typeorm';
 import { ScheduledMaintenanceSite } from '../../schedules/scheduled-maintenance-site.entity.js';
 import { type OccurrenceRecord, ScheduledMaintenance, WINDOW_STATUSES } from '../../schedules/scheduled-maintenance.entity.js';
 import { formatInZone, localTime } from '../../schedules/window-time.js';
-import { cancelWindowAction, createWindowAction, editWindowAction, endWindowAction, startWindowAction } from '../actions/schedule.actions.js';
+import {
+  cancelWindowAction,
+  createWindowAction,
+  editWindowAction,
+  endWindowAction,
+  extendWindowAction,
+  startWindowAction,
+} from '../actions/schedule.actions.js';
 import type { AdminServices } from '../admin-services.js';
 import { OPERATE, READ } from '../access/panel-user.js';
 import { windowsInScope } from '../access/scope-conditions.js';
@@ -90,10 +97,21 @@ export function scheduledMaintenancesResource(services: AdminServices): AdminRes
         bulkDelete: OFF,
         startNow: startWindowAction(services),
         endNow: endWindowAction(services),
+        extendWindow: extendWindowAction(services),
         cancelWindow: cancelWindowAction(services),
       },
     },
-    permissions: { list: READ, search: READ, show: READ, new: OPERATE, edit: OPERATE, startNow: OPERATE, endNow: OPERATE, cancelWindow: OPERATE },
+    permissions: {
+      list: READ,
+      search: READ,
+      show: READ,
+      new: OPERATE,
+      edit: OPERATE,
+      startNow: OPERATE,
+      endNow: OPERATE,
+      extendWindow: OPERATE,
+      cancelWindow: OPERATE,
+    },
     labels: {
       name: 'Scheduled maintenance',
       properties: {
@@ -117,7 +135,7 @@ export function scheduledMaintenancesResource(services: AdminServices): AdminRes
         siteOutcomes: 'What it did to each site',
         occurrences: 'Past occurrences',
       },
-      actions: { startNow: 'Start now', endNow: 'End now', cancelWindow: 'Cancel' },
+      actions: { startNow: 'Start now', endNow: 'End now', extendWindow: 'Extend', cancelWindow: 'Cancel' },
     },
   };
 }

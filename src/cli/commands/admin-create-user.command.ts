@@ -39,7 +39,7 @@ export class AdminCreateUserCommand extends OutputCommand<CreateUserOptions> {
         }
         return this.users.create({ email: address, role, password: await readNewPassword() });
       },
-      (user) => `Created ${user.role} ${user.email}. Log in at ${adminPanelUrl(this.config)}.`,
+      (user) => `Created admin user ${user.email}${user.role === 'admin' ? '' : ` (${user.role})`}. Log in at ${adminPanelUrl(this.config)}.`,
     );
   }
 
