@@ -50,6 +50,17 @@ describe('a viewer', () => {
     expect(list.records[0].bulkActions).toEqual([]);
     expect((await viewer.list(WINDOWS)).records).toEqual([]);
     expect((await viewer.list('MaintenanceLog')).meta.total).toBe(await logCount());
+
+    // The navigation the page is drawn from links only the resources whose list the role may see.
+    const page = await viewer.request('/admin/resources/CloudflareSite');
+    const state = JSON.parse(/window\.REDUX_STATE = (.*);\n/.exec(page.text)![1]) as { resources: { id: string; href: string | null }[] };
+    expect(Object.fromEntries(state.resources.map((resource) => [resource.id, resource.href !== null]))).toEqual({
+      CloudflareSite: true,
+      ScheduledMaintenance: true,
+      CloudflareApiKey: false,
+      MaintenanceLog: true,
+      AdminUser: false,
+    });
   });
 
   it('is refused with 403 when it posts Enable, Disable, Sync, Reconcile or a bulk action directly, and nothing is written', async () => {
