@@ -28,7 +28,8 @@ export interface SessionUser {
 }
 
 export interface AdminUserChanges {
-  role?: Role;
+  /** One of ROLES, checked here. */
+  role?: string;
   scope?: SiteScope;
   active?: boolean;
 }

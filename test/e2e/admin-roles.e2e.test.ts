@@ -244,5 +244,12 @@ describe("the Enable form's set time", () => {
       [window.id],
     );
     expect(seconds).toBe(9000);
+
+    // The maintenance page of the running server counts down to the (extended) end.
+    const page = await fetch(`${suite.server.url}/maintenance?site=roles-timed.com`);
+    expect(page.status).toBe(503);
+    const retryAfter = Number(page.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(9000 - 120);
+    expect(retryAfter).toBeLessThanOrEqual(9000);
   });
 });
