@@ -157,10 +157,6 @@ export class AdminUsersService {
     return { email, sessionsEnded: await endSessions(this.dataSource.manager, user.id) };
   }
 
-  async findByEmail(rawEmail: string): Promise<AdminUserView> {
-    return view(await this.existing(this.repository, parseEmail(rawEmail)));
-  }
-
   private async existing(repository: Repository<AdminUser>, email: string): Promise<AdminUser> {
     const user = await repository.findOneBy({ email });
     if (!user) throw new NotFoundError(`There is no admin user ${email}; \`maintenance admin list-users\` lists them.`);
