@@ -7,6 +7,7 @@ import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-r
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
 import { SiteAccess1796590032587 } from './1796590032587-site-access.js';
 import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
+import { AdminUserRoles1796590066260 } from './1796590066260-admin-user-roles.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AdminLoginThrottle1796157224210,
   SiteAccess1796590032587,
   SettingsAudit1796590248414,
+  AdminUserRoles1796590066260,
 ];
