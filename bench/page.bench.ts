@@ -16,10 +16,11 @@ import { numericOptions } from './support/bench-fleet.js';
  * sends `--connections` concurrent connections to one of those sites' pages for `--duration` seconds, and
  * then to a bare Node `http` server, started by this bench in a process of its own, that answers the same
  * status, headers and bytes without looking at the request. Both are measured `--rounds` times, alternately,
- * after a warm-up. `npm run bench:page -- --sites 1000 --duration 10 --connections 50 --rounds 2`;
+ * after a warm-up; the p99 judged is the median round's, since one round can fall on a neighbour's burst.
+ * `npm run bench:page -- --sites 1000 --duration 10 --connections 50 --rounds 3`;
  * PAGE_BENCH_SERVER=/path/to/dist/src/main.js measures another build (e.g. main's) against the same floor.
  */
-const options = numericOptions({ sites: 1000, duration: 10, connections: 50, rounds: 2 });
+const options = numericOptions({ sites: 1000, duration: 10, connections: 50, rounds: 3 });
 const MAIN = resolve(process.env.PAGE_BENCH_SERVER ?? 'dist/src/main.js');
 if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm run bench:page does).`);
 const GOAL = { ratio: 0.25, p99Ms: 50 };
@@ -51,15 +52,15 @@ try {
     ...page.map((result, round) => row(`/maintenance?site=…, round ${round + 1}`, result)),
   ];
   const ratio = sum(page, 'requests') / sum(floor, 'requests');
-  const worstP99 = Math.max(...page.map((result) => result.p99));
+  const p99 = [...page.map((result) => result.p99)].sort((a, b) => a - b)[Math.floor(page.length / 2)];
   process.stdout.write(
     `Maintenance page (${body.length} bytes) on PostgreSQL, ${options.sites} sites, server ${MAIN}\n` +
-      `${options.connections} connections, ${options.duration} s per run, ${options.rounds} rounds after a 2 s warm-up each\n`,
+      `${options.connections} connections, ${options.duration} s per run, ${options.rounds} rounds, alternately, after a 2 s warm-up each\n`,
   );
   process.stdout.write(`${table(['Target', 'req/s', 'p50', 'p99', 'errors'], rows)}\n`);
   process.stdout.write(
     `Page / bare server: ${(100 * ratio).toFixed(1)} % of the requests (goal ≥ ${100 * GOAL.ratio} %), ` +
-      `worst p99 ${worstP99} ms (goal ≤ ${GOAL.p99Ms} ms): ${ratio >= GOAL.ratio && worstP99 <= GOAL.p99Ms ? 'met' : 'NOT met'}\n`,
+      `p99 of the median round ${p99} ms (goal ≤ ${GOAL.p99Ms} ms): ${ratio >= GOAL.ratio && p99 <= GOAL.p99Ms ? 'met' : 'NOT met'}\n`,
   );
 } finally {
   for (const stop of stops.reverse()) await stop();
