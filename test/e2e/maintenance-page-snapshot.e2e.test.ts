@@ -86,6 +86,25 @@ describe('the page snapshot follows changes made by other processes', () => {
   }, 60_000);
 });
 
+describe('the page on its own path', () => {
+  it('answers HEAD as GET without the bytes, and leaves other methods and paths to the rest of the server', async () => {
+    await givenSite(suite.ctx, suite.fake, 'head-request.com');
+    const get = await fetch(`${server.url}/maintenance?site=head-request.com`);
+    const bytes = Buffer.from(await get.arrayBuffer());
+
+    const head = await fetch(`${server.url}/MAINTENANCE/?site=head-request.com`, { method: 'HEAD' });
+
+    expect(head.status).toBe(503);
+    expect(await head.text()).toBe('');
+    for (const name of ['content-type', 'cache-control', 'content-security-policy', 'retry-after', 'etag']) {
+      expect({ name, value: head.headers.get(name) }).toEqual({ name, value: get.headers.get(name) });
+    }
+    expect(Number(head.headers.get('content-length'))).toBe(bytes.length);
+    expect((await fetch(`${server.url}/maintenance?site=head-request.com`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${server.url}/maintenance/other?site=head-request.com`)).status).toBe(404);
+  });
+});
+
 describe('while PostgreSQL is unreachable', () => {
   it('keeps answering 503 with Retry-After from the last snapshot, logs it once, and follows changes again once it is back', async () => {
     const { site } = await givenSite(suite.ctx, suite.fake, 'outage.com', { siteName: 'Outage' });
