@@ -33,8 +33,8 @@ export class NotifyChangeFeed implements ChangeFeed {
 
   /**
    * A round trip on the listening connection: PostgreSQL signals listeners when a transaction commits, and
-   * a backend sends the notifications it has before it answers a query, so once `SELECT 1` sent after this
-   * call is answered, every change committed before it has reached `changed`. Callers arriving while one
+   * a backend sends the notifications it holds before it answers a query, so once an empty query sent after
+   * this call is answered, every change committed before the call has reached `changed`. Callers arriving while one
    * round trip is under way share the next, so the database sees at most one at a time, whatever the number
    * of callers.
    */
