@@ -8,6 +8,7 @@ import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-thr
 import { SiteAccess1796590032587 } from './1796590032587-site-access.js';
 import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
 import { AdminUserRoles1796590066260 } from './1796590066260-admin-user-roles.js';
+import { SitePageChanges1796590162625 } from './1796590162625-site-page-changes.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   SiteAccess1796590032587,
   SettingsAudit1796590248414,
   AdminUserRoles1796590066260,
+  SitePageChanges1796590162625,
 ];

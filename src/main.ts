@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminModule } from './admin/admin.module.js';
 import { AppModule } from './app.module.js';
+import { MaintenancePageModule } from './maintenance-page/maintenance-page.module.js';
 import { escapeControlCharacters } from './common/control-characters.js';
 import { TerminalSafeLogger } from './common/terminal-safe.logger.js';
 import { loadConfig } from './config/load-config.js';
@@ -30,6 +31,7 @@ async function bootstrap(): Promise<void> {
   // Only from these addresses are X-Forwarded-For (the login throttle's address) and X-Forwarded-Proto (without
   // which express-session sets no Secure cookie behind a TLS proxy) believed.
   app.set('trust proxy', config.TRUSTED_PROXIES);
+  MaintenancePageModule.mount(app);
   AdminModule.mount(app);
   await app.listen(config.PORT);
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded database in ${config.DATA_DIR}`;

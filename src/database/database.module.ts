@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { ChangeFeeds } from './change-feeds.js';
 import { DatabaseHealth } from './database-health.js';
 import type { EmbeddedRole } from './embedded/index.js';
 import { openDatabase, type OpenDatabase } from './open-database.js';
@@ -27,9 +28,14 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [OPEN_DATABASE],
           useFactory: (database: OpenDatabase) => database.dataSource,
         },
+        {
+          provide: ChangeFeeds,
+          inject: [OPEN_DATABASE],
+          useFactory: (database: OpenDatabase) => new ChangeFeeds(database),
+        },
         DatabaseHealth,
       ],
-      exports: [DataSource, DatabaseHealth],
+      exports: [DataSource, DatabaseHealth, ChangeFeeds],
     };
   }
 

@@ -2,12 +2,14 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config.schema.js';
 import { embeddedUnavailable, postgresUnavailable } from './database-unavailable.error.js';
 import { openEmbeddedDatabase, type EmbeddedRole } from './embedded/index.js';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, type DatabaseTarget } from './data-source-options.js';
 import { runPendingMigrations } from './run-migrations.js';
 
 export interface OpenDatabase {
   dataSource: DataSource;
   embedded: boolean;
+  /** Where the data source connects, for a connection of one's own (a LISTEN). */
+  target: DatabaseTarget;
   close(): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function openDatabase(config: AppConfig, role: EmbeddedRole): Promi
     : await openEmbeddedDatabase({ dataDir: config.DATA_DIR, role }).catch((error: unknown) => {
         throw unavailable(error);
       });
-  const target = config.DATABASE_URL ? { url: config.DATABASE_URL } : embedded!.connection;
+  const target: DatabaseTarget = config.DATABASE_URL ? { url: config.DATABASE_URL } : embedded!.connection;
   const dataSource = new DataSource(dataSourceOptions(target, role === 'cli' ? 4 : 10));
   try {
     await dataSource.initialize().catch((error: unknown) => {
@@ -38,6 +40,7 @@ export async function openDatabase(config: AppConfig, role: EmbeddedRole): Promi
   return {
     dataSource,
     embedded: Boolean(embedded),
+    target,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       await embedded?.close();

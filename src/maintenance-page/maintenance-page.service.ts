@@ -1,6 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { ChangeFeed } from '../database/change-feed.js';
+import { ChangeFeeds } from '../database/change-feeds.js';
+import { DatabaseHealth } from '../database/database-health.js';
+import { WindowStore } from '../schedules/window-store.js';
 import { normaliseHost } from '../sites/site-input.validation.js';
 import { SiteRepository } from '../sites/site.repository.js';
+import { type PageBody, pageBody } from './page-body.js';
+import { SnapshotRefresh } from './snapshot-refresh.js';
 
 export interface ActiveWindowView {
   /** The window's public message (its `reason`). */
@@ -9,11 +15,28 @@ export interface ActiveWindowView {
   timezone: string;
 }
 
+/** Everything a site's maintenance page shows; what is added here (a site's branding) is loaded in `load`. */
 export interface MaintenancePageView {
   siteName: string;
   /** The active window covering the site that ends last, if any. */
   window: ActiveWindowView | null;
 }
+
+/** A site's page in the snapshot; its bytes are rendered at the first visit and kept with it. */
+export class SitePage {
+  private rendered?: PageBody;
+
+  constructor(readonly view: MaintenancePageView) {}
+
+  get body(): PageBody {
+    return (this.rendered ??= pageBody(this.view));
+  }
+}
+
+/** The channel (and sequence) that migrations/1796590162625-site-page-changes.ts signals. */
+export const SITE_PAGE_CHANNEL = 'site_page_changes';
+/** The safety net: a full load this often, whatever the change feed says. */
+export const FULL_REFRESH_MS = 30_000;
 
 const MAX_DOMAIN_LENGTH = 253;
 
@@ -24,15 +47,66 @@ export function pageDomain(site: unknown): string | undefined {
   return domain.length > 0 && domain.length <= MAX_DOMAIN_LENGTH ? domain : undefined;
 }
 
+/**
+ * Every site's maintenance page, held in memory so that a visitor costs no query
+ * (docs/maintenance-page.md). Loaded whole at start, again after every change the feed announces (several
+ * changes in a row make one load), and every FULL_REFRESH_MS; while the database cannot be read, the last
+ * good snapshot keeps answering.
+ */
 @Injectable()
-export class MaintenancePageService {
-  constructor(private readonly sites: SiteRepository) {}
+export class MaintenancePageService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MaintenancePageService.name);
+  private readonly refresh = new SnapshotRefresh(() => this.load(), this.logger);
+  private pages = new Map<string, SitePage>();
+  private feed?: ChangeFeed;
+  private timer?: NodeJS.Timeout;
 
-  /** What the maintenance page shows for a normalised domain (see pageDomain), or null for an unknown site. */
-  async find(domain: string): Promise<MaintenancePageView | null> {
-    const row = await this.sites.pageOf(domain);
-    if (!row) return null;
-    const window = row.endsAt ? { message: row.message, endsAt: row.endsAt, timezone: row.timezone! } : null;
-    return { siteName: row.siteName, window };
+  constructor(
+    private readonly sites: SiteRepository,
+    private readonly windows: WindowStore,
+    private readonly feeds: ChangeFeeds,
+    private readonly health: DatabaseHealth,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh.start();
+    this.feed = this.feeds.open(SITE_PAGE_CHANNEL, {
+      changed: () => this.refresh.request(),
+      lost: () => {
+        this.health.invalidate();
+        this.refresh.request();
+      },
+    });
+    this.timer = setInterval(() => this.refresh.request(), FULL_REFRESH_MS).unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.refresh.stop();
+    await this.feed?.close();
+  }
+
+  /** The page of a normalised domain (see pageDomain), or undefined for an unknown site. */
+  find(domain: string): SitePage | undefined {
+    return this.pages.get(domain);
+  }
+
+  /**
+   * What a visitor waits for so that the page shows every change committed before the visit: the change
+   * feed catching up (one shared round trip, docs/maintenance-page.md#read-your-writes), then the load of
+   * any change it announced (at most a second). Undefined when there is nothing to wait for.
+   */
+  pending(): Promise<void> | undefined {
+    const caughtUp = this.feed?.caughtUp();
+    return caughtUp ? caughtUp.then(() => this.refresh.pending()) : this.refresh.pending();
+  }
+
+  /** Reads the whole snapshot from the tables' owners and replaces the old one in one step. */
+  async load(): Promise<void> {
+    const [sites, windows] = await Promise.all([this.sites.pageRows(), this.windows.activeWindowsBySite()]);
+    const windowOf = new Map(windows.map(({ siteId, ...window }) => [siteId, window]));
+    this.pages = new Map(
+      sites.map((site) => [site.domain, new SitePage({ siteName: site.name, window: windowOf.get(site.id) ?? null })]),
+    );
   }
 }

@@ -10,6 +10,15 @@ import { ScheduledMaintenance, type WindowStatus } from './scheduled-maintenance
 /** Another host's claim cannot be checked; after this long it is presumed abandoned. */
 const FOREIGN_CLAIM_STALE_MS = 30 * 60_000;
 
+/** The active window that put a site into maintenance and ends last, as the maintenance page shows it. */
+export interface ActiveWindowRow {
+  siteId: string;
+  /** The window's public message (its `reason`). */
+  message: string | null;
+  endsAt: Date;
+  timezone: string;
+}
+
 export interface EntryUpdate {
   siteId: string;
   execution: SiteExecution;
@@ -59,6 +68,17 @@ export class WindowStore {
       await entries.insert(siteIds.map((siteId) => ({ windowId: id, siteId })));
       return true;
     });
+  }
+
+  /** For each site covered by an active window that enabled it (or found it on), the one that ends last. */
+  activeWindowsBySite(): Promise<ActiveWindowRow[]> {
+    return this.dataSource.query(
+      `SELECT DISTINCT ON (e.site_id) e.site_id AS "siteId", m.reason AS message, m.ends_at AS "endsAt", m.timezone
+         FROM scheduled_maintenance_sites e
+         JOIN scheduled_maintenances m ON m.id = e.window_id
+        WHERE m.status = 'active' AND e.execution IN ('enabled', 'already_on')
+        ORDER BY e.site_id, m.ends_at DESC`,
+    );
   }
 
   /** Windows (of `scope`) running now or still to come, soonest first, with how many sites each covers. */

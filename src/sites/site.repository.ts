@@ -23,12 +23,11 @@ export type RuleSettings = Pick<CloudflareSite, 'includeSubdomains' | 'subdomain
 /** Which engine, and who and what it lets through (src/sites/site-access.ts). */
 export type AccessSettings = Pick<CloudflareSite, 'engine' | 'bypassIps' | 'bypassSecretCipher' | 'excludedPaths'>;
 
-/** A site as its maintenance page shows it, with the active window covering it that ends last. */
+/** A site as its maintenance page names it. */
 export interface SitePageRow {
-  siteName: string;
-  message: string | null;
-  endsAt: Date | null;
-  timezone: string | null;
+  id: string;
+  domain: string;
+  name: string;
 }
 
 export interface SiteCounts {
@@ -112,22 +111,9 @@ export class SiteRepository implements KeySites {
     return this.repository.save(this.repository.create(site));
   }
 
-  async pageOf(domain: string): Promise<SitePageRow | null> {
-    const [row] = await this.dataSource.query<SitePageRow[]>(
-      `SELECT s.name AS "siteName", w.reason AS message, w.ends_at AS "endsAt", w.timezone
-         FROM cloudflare_sites s
-         LEFT JOIN LATERAL (
-           SELECT m.reason, m.ends_at, m.timezone
-             FROM scheduled_maintenance_sites e
-             JOIN scheduled_maintenances m ON m.id = e.window_id
-            WHERE e.site_id = s.id AND e.execution IN ('enabled', 'already_on') AND m.status = 'active'
-            ORDER BY m.ends_at DESC
-            LIMIT 1
-         ) w ON true
-        WHERE s.domain = $1`,
-      [domain],
-    );
-    return row ?? null;
+  /** Every site, as the maintenance page snapshot holds it (src/maintenance-page/maintenance-page.service.ts). */
+  pageRows(): Promise<SitePageRow[]> {
+    return this.dataSource.query(`SELECT id, domain, name FROM cloudflare_sites`);
   }
 
   /** Counted over the sites of `scope` (every site when omitted). */

@@ -1,9 +1,12 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { ChangeFeeds } from '../../src/database/change-feeds.js';
+import { DatabaseHealth } from '../../src/database/database-health.js';
 import { MaintenancePageService } from '../../src/maintenance-page/maintenance-page.service.js';
 import { retryAfterSeconds } from '../../src/maintenance-page/maintenance-page.html.js';
 import type { WindowEvent } from '../../src/notifications/window-event.js';
 import { ScheduledMaintenance } from '../../src/schedules/scheduled-maintenance.entity.js';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
+import { WindowStore } from '../../src/schedules/window-store.js';
 import { SiteRepository } from '../../src/sites/site.repository.js';
 import { givenSite } from '../support/scenario.js';
 import { serviceSuite } from '../support/service-suite.js';
@@ -21,6 +24,13 @@ afterAll(async () => {
   await notifying?.close();
   await receiver?.stop();
 });
+
+/** What the maintenance page shows of a site now: a snapshot loaded afresh. */
+async function pageOf(ctx: TestContext, domain: string) {
+  const pages = new MaintenancePageService(ctx.app.get(SiteRepository), ctx.app.get(WindowStore), ctx.app.get(ChangeFeeds), ctx.app.get(DatabaseHealth));
+  await pages.load();
+  return pages.find(domain)?.view ?? null;
+}
 
 const stateOf = async (id: string) => (await suite.db.dataSource.getRepository(CloudflareSite).findOneByOrFail({ id })).maintenanceState;
 
@@ -40,8 +50,7 @@ describe('maintenance for a set time', () => {
     expect(await stateOf(site.id)).toBe('on');
     expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
 
-    const pages = new MaintenancePageService(ctx.app.get(SiteRepository));
-    const page = await pages.find('timed.com');
+    const page = await pageOf(ctx, 'timed.com');
     expect(page?.window).toEqual({ message: 'Deploying v2', endsAt: at(now, 120), timezone: 'UTC' });
     expect(retryAfterSeconds(page, now, DEFAULT_RETRY_AFTER)).toBe(7200);
     expect(retryAfterSeconds(page, at(now, 90), DEFAULT_RETRY_AFTER)).toBe(1800);
@@ -52,7 +61,7 @@ describe('maintenance for a set time', () => {
     expect(ended.ended.map((each) => each.id)).toEqual([window.id]);
     expect(await stateOf(site.id)).toBe('off');
     expect(suite.fake.pageRules(zone.id)).toEqual([]);
-    expect(retryAfterSeconds(await pages.find('timed.com'), at(now, 120), DEFAULT_RETRY_AFTER)).toBe(DEFAULT_RETRY_AFTER);
+    expect(retryAfterSeconds(await pageOf(ctx, 'timed.com'), at(now, 120), DEFAULT_RETRY_AFTER)).toBe(DEFAULT_RETRY_AFTER);
     expect((await ctx.schedules.get(window.id)).status).toBe('completed');
 
     await ctx.notifier.settle();
@@ -81,7 +90,7 @@ describe('maintenance for a set time', () => {
     expect(byDomain.endsAt).toEqual(new Date('2031-04-01T10:30:00Z'));
     const byId = await ctx.schedules.extend(window.id, { by: '1h' }, 'cli:deployer');
     expect(byId.endsAt).toEqual(new Date('2031-04-01T11:30:00Z'));
-    const page = await new MaintenancePageService(ctx.app.get(SiteRepository)).find('extended.com');
+    const page = await pageOf(ctx, 'extended.com');
     expect(retryAfterSeconds(page, now, DEFAULT_RETRY_AFTER)).toBe(3.5 * 3600);
 
     expect((await ctx.schedules.processDue(new Date('2031-04-01T10:00:00Z'))).ended).toEqual([]);
