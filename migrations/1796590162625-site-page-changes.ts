@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Tells the server's maintenance page snapshot that what it shows has changed, whichever process changed it
- * (the server, a CLI, SQL by hand): every committed change of a site's domain or name, of an active window's
+ * (the server, a CLI, SQL by hand): every committed change of a site's domain, name, maintenance state or reason, of an active window's
  * message or end, or of which windows cover which sites, bumps the sequence `site_page_changes` (read by the
  * poll on the embedded database) and sends NOTIFY on the channel of the same name (PostgreSQL). Notifications
  * are delivered at commit, and one transaction's are folded into one (docs/maintenance-page.md).
@@ -22,7 +22,7 @@ export class SitePageChanges1796590162625 implements MigrationInterface {
       END
       $$`);
     const watched: [table: string, columns: string[]][] = [
-      ['cloudflare_sites', ['domain', 'name']],
+      ['cloudflare_sites', ['domain', 'name', 'maintenance_state', 'maintenance_reason']],
       ['scheduled_maintenances', ['status', 'reason', 'ends_at', 'timezone']],
       ['scheduled_maintenance_sites', ['window_id', 'site_id', 'execution']],
     ];

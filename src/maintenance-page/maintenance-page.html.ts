@@ -24,7 +24,7 @@ export function expectedEnd(endsAt: Date, timezone: string): string {
 /** The whole page, self-contained; every stored text is escaped, since an operator's message may hold markup. */
 export function maintenancePageHtml(page: MaintenancePageView | null): string {
   const name = page ? escapeHtml(page.siteName) : undefined;
-  const message = escapeHtml(page?.window?.message?.trim() || GENERIC_MESSAGE);
+  const message = escapeHtml(page?.window?.message?.trim() || page?.reason?.trim() || GENERIC_MESSAGE);
   const end = page?.window
     ? `<p class="end">Expected back by <time datetime="${page.window.endsAt.toISOString()}">` +
       `${escapeHtml(expectedEnd(page.window.endsAt, page.window.timezone))}</time></p>\n`

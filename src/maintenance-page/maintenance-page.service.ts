@@ -20,6 +20,8 @@ export interface MaintenancePageView {
   siteName: string;
   /** The active window covering the site that ends last, if any. */
   window: ActiveWindowView | null;
+  /** The reason the site was put into maintenance with, while it is in (shown when no window's message says more). */
+  reason: string | null;
 }
 
 /** A site's page in the snapshot; its bytes are rendered at the first visit and kept with it. */
@@ -106,7 +108,7 @@ export class MaintenancePageService implements OnApplicationBootstrap, OnApplica
     const [sites, windows] = await Promise.all([this.sites.pageRows(), this.windows.activeWindowsBySite()]);
     const windowOf = new Map(windows.map(({ siteId, ...window }) => [siteId, window]));
     this.pages = new Map(
-      sites.map((site) => [site.domain, new SitePage({ siteName: site.name, window: windowOf.get(site.id) ?? null })]),
+      sites.map((site) => [site.domain, new SitePage({ siteName: site.name, window: windowOf.get(site.id) ?? null, reason: site.reason })]),
     );
   }
 }

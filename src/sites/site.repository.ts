@@ -28,6 +28,8 @@ export interface SitePageRow {
   id: string;
   domain: string;
   name: string;
+  /** The reason given when the site was put into maintenance, while it is in. */
+  reason: string | null;
 }
 
 export interface SiteCounts {
@@ -113,7 +115,7 @@ export class SiteRepository implements KeySites {
 
   /** Every site, as the maintenance page snapshot holds it (src/maintenance-page/maintenance-page.service.ts). */
   pageRows(): Promise<SitePageRow[]> {
-    return this.dataSource.query(`SELECT id, domain, name FROM cloudflare_sites`);
+    return this.dataSource.query(`SELECT id, domain, name, CASE maintenance_state WHEN 'on' THEN maintenance_reason END AS reason FROM cloudflare_sites`);
   }
 
   /** Counted over the sites of `scope` (every site when omitted). */

@@ -74,6 +74,20 @@ describe('the page snapshot follows changes made by other processes', () => {
     expect(ended.retryAfter).toBe(DEFAULT_RETRY_AFTER);
   }, 60_000);
 
+  it('shows the reason within 2 s of an enable by hand through the built CLI, and drops it within 2 s of the disable', async () => {
+    await givenSite(suite.ctx, suite.fake, 'by-hand.com', { siteName: 'By Hand' });
+    expect((await page('by-hand.com')).html).not.toContain('Back at 14:00 UTC');
+
+    await cli(['enable', 'by-hand.com', '--reason', 'Back at 14:00 UTC']);
+    const enabled = await pageWithin('by-hand.com', (html) => html.includes('<p class="message">Back at 14:00 UTC</p>'));
+    expect(enabled.status).toBe(503);
+    expect(enabled.retryAfter).toBe(DEFAULT_RETRY_AFTER);
+
+    await cli(['disable', 'by-hand.com']);
+    const disabled = await pageWithin('by-hand.com', (html) => !html.includes('Back at 14:00 UTC'));
+    expect(disabled.html).toContain('By Hand is down for maintenance');
+  }, 60_000);
+
   it('names a site within 2 s of its registration by the built CLI, and its new name within 2 s of a rename', async () => {
     suite.fake.addZone({ name: 'added-by-hand.com' });
     expect((await page('added-by-hand.com')).html).toContain('This site is down for maintenance');

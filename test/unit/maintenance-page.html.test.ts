@@ -3,7 +3,7 @@ import { expectedEnd, maintenancePageHtml, retryAfterSeconds } from '../../src/m
 import { pageDomain } from '../../src/maintenance-page/maintenance-page.service.js';
 
 const endsAt = new Date('2026-12-06T02:30:00Z');
-const withWindow = { siteName: 'example.com', window: { message: 'New servers.', endsAt, timezone: 'Europe/Paris' } };
+const withWindow = { siteName: 'example.com', window: { message: 'New servers.', endsAt, timezone: 'Europe/Paris' }, reason: null };
 
 describe('expectedEnd', () => {
   it("reads the end in the window's timezone, daylight saving included", () => {
@@ -24,7 +24,7 @@ describe('retryAfterSeconds', () => {
   });
 
   it('answers the default without a window or a site', () => {
-    expect(retryAfterSeconds({ siteName: 'example.com', window: null }, new Date(), 600)).toBe(600);
+    expect(retryAfterSeconds({ siteName: 'example.com', window: null, reason: null }, new Date(), 600)).toBe(600);
     expect(retryAfterSeconds(null, new Date(), 42)).toBe(42);
   });
 });
@@ -45,8 +45,15 @@ describe('maintenancePageHtml', () => {
     expect(generic).not.toContain('Expected back');
   });
 
+  it("shows the reason a site was put into maintenance with when no window's message says more, escaped", () => {
+    const byHand = { siteName: 'example.com', window: null, reason: 'Back at <b>14:00</b> UTC' };
+    expect(maintenancePageHtml(byHand)).toContain('<p class="message">Back at &lt;b&gt;14:00&lt;/b&gt; UTC</p>');
+    expect(maintenancePageHtml({ ...withWindow, reason: 'Deploy 7' })).toContain('<p class="message">New servers.</p>');
+    expect(maintenancePageHtml({ ...withWindow, window: { ...withWindow.window, message: '' }, reason: 'Deploy 7' })).toContain('<p class="message">Deploy 7</p>');
+  });
+
   it('escapes the stored name and message', () => {
-    const html = maintenancePageHtml({ siteName: `<i>O'Brien</i>`, window: { ...withWindow.window, message: '<a href="x">&</a>' } });
+    const html = maintenancePageHtml({ siteName: `<i>O'Brien</i>`, window: { ...withWindow.window, message: '<a href="x">&</a>' }, reason: null });
     expect(html).toContain('&lt;i&gt;O&#39;Brien&lt;/i&gt;');
     expect(html).toContain('&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;');
     expect(html).not.toMatch(/<i>|<a /);
