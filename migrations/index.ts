@@ -5,6 +5,7 @@ import { AdminUsers1764298800000 } from './1764298800000-admin-users.js';
 import { WindowEndFailing1796156733253 } from './1796156733253-window-end-failing.js';
 import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
+import { ApiTokens1796590081389 } from './1796590081389-api-tokens.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   WindowEndFailing1796156733253,
   CloudflareRateBudgets1796156957687,
   AdminLoginThrottle1796157224210,
+  ApiTokens1796590081389,
 ];

@@ -48,6 +48,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
         'admin_users',
         'admin_sessions',
         'admin_login_throttle',
+        'api_tokens',
       ];
       const entries = await Promise.all(
         tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY ${table}::text`)] as const),
