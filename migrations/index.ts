@@ -6,6 +6,7 @@ import { WindowEndFailing1796156733253 } from './1796156733253-window-end-failin
 import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
 import { ApiTokens1796590081389 } from './1796590081389-api-tokens.js';
+import { ApiOperations1796590500000 } from './1796590500000-api-operations.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CloudflareRateBudgets1796156957687,
   AdminLoginThrottle1796157224210,
   ApiTokens1796590081389,
+  ApiOperations1796590500000,
 ];

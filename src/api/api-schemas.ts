@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { PROBLEM_CODES } from './problem.js';
+
+/**
+ * The shapes of the API's requests and answers: the controllers parse their input with these, and the
+ * OpenAPI document (openapi.document.ts) is generated from them, so the two cannot drift apart.
+ */
+const timestamp = z.iso.datetime({ offset: true });
+const flag = z.enum(['true', 'false']);
+
+export const DomainParam = z.object({ domain: z.string().meta({ description: 'the site\'s domain, e.g. example.com' }) });
+export const OperationIdParam = z.object({ id: z.uuid() });
+
+export const SiteListQuery = z.strictObject({
+  apiKey: z.string().min(1).max(100).optional().meta({ description: 'only the sites of this Cloudflare key (by name)' }),
+  inMaintenance: flag.optional().meta({ description: 'true: only the sites in maintenance; false: every other site' }),
+  active: flag.optional().meta({ description: 'true: only active sites; false: only those marked inactive' }),
+  limit: z.string().regex(/^\d+$/).optional().meta({ description: 'page size, 1–500 (default 100)' }),
+  offset: z.string().regex(/^\d+$/).optional().meta({ description: 'sites to skip (default 0)' }),
+});
+
+export const SiteShowQuery = z.strictObject({
+  live: flag.optional().meta({ description: "true: read the zone's rules in Cloudflare and report drift" }),
+});
+
+export const EnableBody = z
+  .strictObject({
+    reason: z.string().optional().meta({ description: 'why, for the audit log (one line, at most 500 characters)' }),
+  })
+  .meta({ id: 'EnableRequest' });
+
+export const SiteSelector = z
+  .strictObject({
+    all: z.literal(true).optional().meta({ description: 'every site in the token\'s scope' }),
+    apiKey: z.string().min(1).max(100).optional(),
+    inMaintenance: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .meta({ id: 'SiteSelector', description: 'the CLI\'s selectors; the criteria given combine with AND' });
+
+export const OperationBody = z
+  .strictObject({
+    action: z.enum(['enable', 'disable', 'sync']),
+    sites: z.array(z.string()).min(1).max(1000).optional().meta({ description: 'domains; give these or selector' }),
+    selector: SiteSelector.optional(),
+    reason: z.string().optional().meta({ description: 'for enable: why, for the audit log' }),
+  })
+  .meta({ id: 'OperationRequest' });
+
+const Rule = z.object({ id: z.string(), target: z.string() });
+
+export const SiteSchema = z
+  .object({
+    domain: z.string(),
+    name: z.string(),
+    zoneId: z.string().nullable(),
+    apiKey: z.string().nullable(),
+    active: z.boolean(),
+    state: z.enum(['off', 'enabling', 'on', 'disabling', 'needs_reconcile']),
+    inMaintenance: z.boolean(),
+    since: timestamp.nullable(),
+    reason: z.string().nullable(),
+    rules: z.array(Rule),
+  })
+  .meta({ id: 'Site' });
+
+export const SiteListSchema = z
+  .object({ items: z.array(SiteSchema), total: z.int().min(0), limit: z.int(), offset: z.int() })
+  .meta({ id: 'SiteList' });
+
+const LiveSchema = z.object({
+  busy: z.boolean(),
+  zoneRules: z.array(z.object({ id: z.string(), target: z.string(), status: z.string(), priority: z.number(), ours: z.boolean() })),
+  drift: z.array(z.object({ kind: z.string(), ruleId: z.string().optional(), message: z.string() })),
+});
+
+export const SiteDetailSchema = z.object({ site: SiteSchema, live: LiveSchema.optional() }).meta({ id: 'SiteDetail' });
+
+export const MaintenanceChangeSchema = z
+  .object({
+    domain: z.string(),
+    changed: z.boolean().meta({ description: 'false: the site was already in the asked state (nothing was done)' }),
+    message: z.string(),
+    site: SiteSchema,
+  })
+  .meta({ id: 'MaintenanceChange' });
+
+export const OperationSchema = z
+  .object({
+    id: z.uuid(),
+    action: z.enum(['enable', 'disable', 'sync']),
+    status: z.enum(['running', 'completed', 'interrupted']).meta({
+      description: 'interrupted: the server stopped before every site was done; the pending ones were not attempted',
+    }),
+    actor: z.string(),
+    reason: z.string().nullable(),
+    createdAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    counts: z.object({ total: z.int(), pending: z.int(), done: z.int(), skipped: z.int(), failed: z.int() }),
+    sites: z.array(
+      z.object({
+        domain: z.string(),
+        outcome: z.enum(['pending', 'done', 'skipped', 'failed']),
+        message: z.string().nullable(),
+        errorCode: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'Operation' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    code: z.enum(Object.keys(PROBLEM_CODES) as [keyof typeof PROBLEM_CODES, ...(keyof typeof PROBLEM_CODES)[]]),
+    field: z.string().optional(),
+    needed: z.int().optional(),
+    free: z.int().optional(),
+    cloudflareCode: z.int().nullable().optional(),
+    step: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable code' });
+
+export type SiteBody = z.infer<typeof SiteSchema>;
+export type OperationBodyOut = z.infer<typeof OperationSchema>;

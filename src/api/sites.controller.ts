@@ -1,0 +1,88 @@
+import { Body, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import type { ApiPrincipal } from '../api-tokens/api-tokens.service.js';
+import { ValidationError } from '../common/errors.js';
+import { parseReason } from '../common/free-text.validation.js';
+import type { MaintenanceResult } from '../maintenance/maintenance-result.js';
+import { MaintenanceService } from '../maintenance/maintenance.service.js';
+import { ReconcileService } from '../maintenance/reconcile.service.js';
+import { SitesService } from '../sites/sites.service.js';
+import { EnableBody, SiteListQuery, SiteShowQuery } from './api-schemas.js';
+import { ApiController } from './api-controller.decorator.js';
+import { apiActor, Principal, Requires } from './principal.js';
+import { ScopedSites } from './scoped-sites.js';
+import { siteBody } from './site-body.js';
+import { parseInput } from './zod-input.js';
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 500;
+
+@ApiController('sites')
+export class SitesController {
+  constructor(
+    private readonly scoped: ScopedSites,
+    private readonly sites: SitesService,
+    private readonly maintenance: MaintenanceService,
+    private readonly reconcile: ReconcileService,
+  ) {}
+
+  @Get()
+  @Requires('read')
+  async list(@Principal() principal: ApiPrincipal, @Query() rawQuery: unknown) {
+    const query = parseInput(SiteListQuery, rawQuery, 'query');
+    const limit = pageNumber(query.limit, DEFAULT_PAGE, 'limit', 1, MAX_PAGE);
+    const offset = pageNumber(query.offset, 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    const sites = await this.scoped.select(principal, {
+      all: true,
+      apiKeyName: query.apiKey,
+      inMaintenance: query.inMaintenance === undefined ? undefined : query.inMaintenance === 'true',
+      active: query.active === undefined ? undefined : query.active === 'true',
+    });
+    const keyNames = await this.scoped.keyNames();
+    return { items: sites.slice(offset, offset + limit).map((site) => siteBody(site, keyNames)), total: sites.length, limit, offset };
+  }
+
+  @Get(':domain')
+  @Requires('read')
+  async show(@Principal() principal: ApiPrincipal, @Param('domain') domain: string, @Query() rawQuery: unknown) {
+    const query = parseInput(SiteShowQuery, rawQuery, 'query');
+    const site = await this.scoped.one(principal, domain);
+    const keyNames = await this.scoped.keyNames();
+    if (query.live !== 'true') return { site: siteBody(site, keyNames) };
+    const live = await this.reconcile.inspect(site);
+    return {
+      site: siteBody(await this.sites.findByDomain(site.domain), keyNames),
+      live: { busy: live.busy, zoneRules: live.zoneRules, drift: live.drift },
+    };
+  }
+
+  @Post(':domain/maintenance')
+  @HttpCode(200)
+  @Requires('operate')
+  async enable(@Principal() principal: ApiPrincipal, @Param('domain') domain: string, @Body() rawBody: unknown) {
+    const body = parseInput(EnableBody, rawBody ?? {}, 'body');
+    const reason = parseReason(body.reason);
+    const site = await this.scoped.one(principal, domain);
+    return this.change(await this.maintenance.enableMaintenance(site, reason, apiActor(principal)));
+  }
+
+  @Delete(':domain/maintenance')
+  @Requires('operate')
+  async disable(@Principal() principal: ApiPrincipal, @Param('domain') domain: string) {
+    const site = await this.scoped.one(principal, domain);
+    return this.change(await this.maintenance.disableMaintenance(site, apiActor(principal)));
+  }
+
+  private async change(result: MaintenanceResult) {
+    const site = await this.sites.findByDomain(result.domain);
+    return { domain: result.domain, changed: result.outcome === 'success', message: result.message, site: siteBody(site, await this.scoped.keyNames()) };
+  }
+}
+
+function pageNumber(raw: string | undefined, fallback: number, field: string, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ValidationError(`Invalid query.${field} "${raw}": expected a whole number from ${min} to ${max}.`, { field });
+  }
+  return value;
+}
