@@ -5,6 +5,7 @@ import { AdminUsers1764298800000 } from './1764298800000-admin-users.js';
 import { WindowEndFailing1796156733253 } from './1796156733253-window-end-failing.js';
 import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
+import { AdminUserRoles1796590066260 } from './1796590066260-admin-user-roles.js';
 import { ApiTokens1796590081389 } from './1796590081389-api-tokens.js';
 import { ApiOperations1796590500000 } from './1796590500000-api-operations.js';
 
@@ -17,6 +18,7 @@ export const migrations = [
   WindowEndFailing1796156733253,
   CloudflareRateBudgets1796156957687,
   AdminLoginThrottle1796157224210,
+  AdminUserRoles1796590066260,
   ApiTokens1796590081389,
   ApiOperations1796590500000,
 ];

@@ -25,7 +25,7 @@ export function adminAuthenticator(users: AdminUsersService, throttle: LoginThro
     }
     await throttle.succeeded(address);
     await promisify(req.session.regenerate.bind(req.session))();
-    return { id: user.id, email: user.email, title: user.email };
+    return { id: user.id, email: user.email, title: user.email, role: user.role, scope: user.scope };
   };
 }
 

@@ -10,6 +10,9 @@ import { ADMIN_ROOT_PATH } from '../admin-users/admin-panel-url.js';
 import { AdminUsersService } from '../admin-users/admin-users.service.js';
 import { behindTlsProxy } from '../config/behind-tls-proxy.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { guardedResource, permissionLookup } from './access/guarded-resources.js';
+import { restrictedScope } from './access/panel-user.js';
+import { sessionUserRefresh } from './access/session-user-refresh.js';
 import { adminAuthenticator } from './admin-authenticator.js';
 import { apiRouteGuard } from './api-route-guard.js';
 import type { AdminServices } from './admin-services.js';
@@ -22,6 +25,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { logoutRoutes } from './logout-routes.js';
 import { adminErrorHandler } from './request-errors.js';
 import type { AdminResource } from './resources/admin-resource.js';
+import { adminUsersResource } from './resources/admin-users.resource.js';
 import { apiKeysResource } from './resources/api-keys.resource.js';
 import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
 import { scheduledMaintenancesResource } from './resources/scheduled-maintenances.resource.js';
@@ -42,7 +46,13 @@ export interface AdminPanelDeps {
 
 /** The resources in the navigation, in this order; a new one is a file in resources/ and a line here. */
 function resources(services: AdminServices): AdminResource[] {
-  return [sitesResource(services), scheduledMaintenancesResource(services), apiKeysResource(services), maintenanceLogsResource()];
+  return [
+    sitesResource(services),
+    scheduledMaintenancesResource(services),
+    apiKeysResource(services),
+    maintenanceLogsResource(),
+    adminUsersResource(services),
+  ].map(guardedResource);
 }
 
 export async function createAdminPanel({ config, dataSource, services, sessionSecret }: AdminPanelDeps): Promise<AdminPanel> {
@@ -55,8 +65,11 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     loginPath: `${ADMIN_ROOT_PATH}/login`,
     logoutPath: `${ADMIN_ROOT_PATH}/logout`,
     componentLoader,
-    resources: panelResources.map(({ labels: _labels, ...resource }) => resource),
-    dashboard: { component: Components.Dashboard, handler: () => services.get(DashboardService).summary() },
+    resources: panelResources.map(({ labels: _labels, permissions: _permissions, ...resource }) => resource),
+    dashboard: {
+      component: Components.Dashboard,
+      handler: (_request, _response, context) => services.get(DashboardService).summary(restrictedScope(context.currentAdmin) ?? undefined),
+    },
     branding: { companyName: 'Cloudflare maintenance', withMadeWithLove: false, logo: false },
     version: { admin: false },
     settings: { defaultPerPage: 20 },
@@ -77,10 +90,19 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     null,
     sessions.options,
   );
+  const permissionOf = permissionLookup(panelResources.map(({ resource, permissions }) => ({ id: (resource as Resource).id(), permissions })));
   const router = express.Router();
   // The session is opened here, ahead of AdminJS (whose own session middleware then finds it open), so that
   // logout and the API guard can see who is logged in.
-  router.use(...httpGuards(config.PUBLIC_URL), session(sessions.options), logoutRoutes(), apiRouteGuard(admin), panel, adminErrorHandler);
+  router.use(
+    ...httpGuards(config.PUBLIC_URL),
+    session(sessions.options),
+    sessionUserRefresh(services.get(AdminUsersService)),
+    logoutRoutes(),
+    apiRouteGuard(admin, permissionOf),
+    panel,
+    adminErrorHandler,
+  );
   return { router, close: () => sessions.close() };
 }
 

@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { NotFoundError as AdminJsNotFoundError } from 'adminjs';
 import type { ErrorRequestHandler } from 'express';
 
-/** A request the panel refuses as malformed (400), unknown (404), too large (413) or of a type it does not read (415). */
+/** A request the panel refuses as malformed (400), not allowed to this user (403), unknown (404), too large (413) or of a type it does not read (415). */
 export class AdminRequestError extends Error {
   constructor(
-    readonly status: 400 | 404 | 413 | 415,
+    readonly status: 400 | 403 | 404 | 413 | 415,
     message: string,
   ) {
     super(message);

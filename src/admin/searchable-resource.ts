@@ -1,7 +1,9 @@
 import { Resource } from '@adminjs/typeorm';
-import { BaseRecord, type BaseResource, type Filter, type FilterElement } from 'adminjs';
-import { type BaseEntity, Between, Equal, type FindOptionsWhere, ILike, LessThanOrEqual, MoreThanOrEqual } from 'typeorm';
+import { type ActionContext, BaseRecord, type BaseResource, type Filter, type FilterElement } from 'adminjs';
+import { And, type BaseEntity, Between, Equal, type FindOptionsWhere, ILike, In, LessThanOrEqual, MoreThanOrEqual, Raw } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { restrictedScope } from './access/panel-user.js';
+import type { ScopeCondition } from './access/scope-conditions.js';
 import { AdminRequestError } from './request-errors.js';
 
 export interface SearchOptions {
@@ -9,6 +11,8 @@ export interface SearchOptions {
   search?: { property: string; columns: string[] };
   /** String properties compared whole, not as substrings: states, actions, outcomes. */
   exact?: string[];
+  /** How a user restricted to some sites sees only their rows: elsewhere these rows do not exist for them. */
+  scope?: ScopeCondition;
 }
 
 type Where = FindOptionsWhere<BaseEntity>;
@@ -20,6 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * ("on" would also find "needs_reconcile"), case-insensitive substrings elsewhere, one search box over
  * several columns, and equality on uuid columns without the adapter's cast (which defeats the index).
  * A malformed page, sort or date (from a hand-made URL) is refused with 400 before it reaches PostgreSQL.
+ * A user restricted to some sites finds only the rows of those sites, by list, id or bulk selection alike.
  */
 export class SearchableResource extends Resource {
   constructor(
@@ -29,15 +34,19 @@ export class SearchableResource extends Resource {
     super(entity);
   }
 
-  override async count(filter: Filter): Promise<number> {
-    const where = this.where(filter);
+  override async count(filter: Filter, context?: ActionContext): Promise<number> {
+    const where = this.scoped(this.where(filter), context);
     return where ? this.entity.getRepository().count({ where }) : 0;
   }
 
-  override async find(filter: Filter, { limit = 10, offset = 0, sort = {} }: Parameters<BaseResource['find']>[1]): Promise<BaseRecord[]> {
+  override async find(
+    filter: Filter,
+    { limit = 10, offset = 0, sort = {} }: Parameters<BaseResource['find']>[1],
+    context?: ActionContext,
+  ): Promise<BaseRecord[]> {
     if (!Number.isInteger(limit) || limit < 1) throw new AdminRequestError(400, 'perPage must be a whole number from 1 to 500.');
     if (!Number.isInteger(offset) || offset < 0) throw new AdminRequestError(400, 'page must be a whole number, 1 or more.');
-    const where = this.where(filter);
+    const where = this.scoped(this.where(filter), context);
     if (!where) return [];
     const sortable = this.sortColumn(sort.sortBy);
     const instances = await this.entity.getRepository().find({
@@ -63,13 +72,40 @@ export class SearchableResource extends Resource {
   }
 
   /** A malformed id (from a hand-typed URL) finds nothing, rather than failing in PostgreSQL. */
-  override async findOne(id: string): Promise<BaseRecord | null> {
-    return this.wellFormedId(id) ? super.findOne(id) : null;
+  override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
+    if (!this.wellFormedId(id)) return null;
+    return (await this.inScope([id], context)).length ? super.findOne(id) : null;
   }
 
-  override async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {
-    const wellFormed = ids.filter((id) => this.wellFormedId(id));
+  override async findMany(ids: (string | number)[], context?: ActionContext): Promise<BaseRecord[]> {
+    const wellFormed = await this.inScope(ids.filter((id) => this.wellFormedId(id)), context);
     return wellFormed.length ? super.findMany(wellFormed) : [];
+  }
+
+  /** The ids the current user may see; all of them for a user of every site. */
+  private async inScope(ids: (string | number)[], context: ActionContext | undefined): Promise<(string | number)[]> {
+    if (!ids.length || !this.restriction(context)) return ids;
+    const idName = this.idName();
+    const where = this.scoped({ [idName]: In(ids) }, context)!;
+    const rows = await this.entity.getRepository().find({ where, select: { [idName]: true } });
+    return rows.map((row) => (row as unknown as Record<string, string>)[idName]);
+  }
+
+  private restriction(context: ActionContext | undefined): ReturnType<ScopeCondition> | null {
+    const scope = restrictedScope(context?.currentAdmin);
+    if (!scope) return null;
+    // A resource without a scope condition is not for restricted users (its actions need every site): nothing matches.
+    return this.searchOptions.scope ? this.searchOptions.scope(scope) : { column: this.idName(), condition: Raw(() => 'FALSE') };
+  }
+
+  private scoped(where: Where | Where[] | null, context: ActionContext | undefined): Where | Where[] | null {
+    const restriction = this.restriction(context);
+    if (!where || !restriction) return where;
+    const narrow = (each: Where): Where => {
+      const existing = (each as Record<string, unknown>)[restriction.column];
+      return { ...each, [restriction.column]: existing === undefined ? restriction.condition : And(existing as never, restriction.condition) };
+    };
+    return Array.isArray(where) ? where.map(narrow) : narrow(where);
   }
 
   private wellFormedId(id: string | number): boolean {

@@ -19,6 +19,7 @@ import { DbMigrateCommand } from './commands/db-migrate.command.js';
 import { DbCommand } from './commands/db.command.js';
 import { DisableCommand } from './commands/disable.command.js';
 import { EnableCommand } from './commands/enable.command.js';
+import { ExtendCommand } from './commands/extend.command.js';
 import { ListCommand } from './commands/list.command.js';
 import { SitesAddCommand } from './commands/sites-add.command.js';
 import { SitesListCommand } from './commands/sites-list.command.js';
@@ -63,6 +64,7 @@ export class CliModule {
         SitesUpdateCommand,
         SitesRemoveCommand,
         EnableCommand,
+        ExtendCommand,
         DisableCommand,
         StatusCommand,
         ReconcileCommand,

@@ -1,3 +1,5 @@
+import { siteIdInScope, siteIdInScopeWhere } from '../access/site-scope-sql.js';
+import { coversEverySite, type SiteScope } from '../access/site-scope.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In, MoreThanOrEqual } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
@@ -105,7 +107,8 @@ export class LogsService {
     });
   }
 
-  async getStats({ days }: { days: number }): Promise<LogStats> {
+  async getStats({ days, scope }: { days: number; scope?: SiteScope }): Promise<LogStats> {
+    const inScope = siteIdInScope('site_id', scope, 2);
     const rows: StatsRow[] = await this.dataSource.query(
       `SELECT action,
               count(*) AS total,
@@ -115,9 +118,9 @@ export class LogsService {
               count(*) FILTER (WHERE outcome = 'pending') AS pending,
               avg(duration_ms) FILTER (WHERE outcome IN ('success', 'failed')) AS avg_duration
          FROM maintenance_logs
-        WHERE created_at >= now() - make_interval(days => $1)
+        WHERE created_at >= now() - make_interval(days => $1) AND ${inScope.sql}
         GROUP BY ROLLUP (action)`,
-      [days],
+      [days, ...inScope.params],
     );
     const toStats = (row: StatsRow | undefined): ActionStats => {
       const success = Number(row?.success ?? 0);
@@ -181,7 +184,8 @@ export class LogsService {
   }
 
   /** Attempts per UTC day over the last `days` days, today included, oldest first; a quiet day counts zero. */
-  async dailyCounts({ days }: { days: number }): Promise<DailyCounts[]> {
+  async dailyCounts({ days, scope }: { days: number; scope?: SiteScope }): Promise<DailyCounts[]> {
+    const inScope = siteIdInScope('l.site_id', scope, 2);
     return this.dataSource.query(
       `SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
               count(l.id) FILTER (WHERE l.outcome = 'success')::int AS success,
@@ -189,16 +193,20 @@ export class LogsService {
               count(l.id) FILTER (WHERE l.outcome = 'skipped')::int AS skipped
          FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1), (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
          LEFT JOIN maintenance_logs l
-           ON l.created_at >= d.day AT TIME ZONE 'UTC' AND l.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+           ON l.created_at >= d.day AT TIME ZONE 'UTC' AND l.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC' AND ${inScope.sql}
         GROUP BY d.day
         ORDER BY d.day`,
-      [days],
+      [days, ...inScope.params],
     );
   }
 
-  /** Failed attempts since `since`: how many, and the latest few. */
-  async failuresSince(since: Date, limit: number): Promise<{ count: number; latest: MaintenanceLog[] }> {
-    const where = { outcome: 'failed' as const, createdAt: MoreThanOrEqual(since) };
+  /** Failed attempts (on the sites of `scope`) since `since`: how many, and the latest few. */
+  async failuresSince(since: Date, limit: number, scope?: SiteScope): Promise<{ count: number; latest: MaintenanceLog[] }> {
+    const where = {
+      outcome: 'failed' as const,
+      createdAt: MoreThanOrEqual(since),
+      ...(scope && !coversEverySite(scope) ? { siteId: siteIdInScopeWhere(scope) } : {}),
+    };
     const [latest, count] = await this.repository.findAndCount({ where, order: { createdAt: 'DESC' }, take: limit });
     return { count, latest };
   }

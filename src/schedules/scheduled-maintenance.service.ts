@@ -1,17 +1,35 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In, LessThanOrEqual } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
+import { TEXT_BOUNDS } from '../common/free-text.validation.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { SiteRepository } from '../sites/site.repository.js';
 import { CLOCK, type Clock } from './clock.js';
+import { maintenanceEnd, type MaintenanceEndInput, parseLength } from './maintenance-end.js';
 import { type ProcessReport, type WindowRun, runOf } from './process-report.js';
 import type { ScheduledMaintenance, WindowStatus } from './scheduled-maintenance.entity.js';
 import { type WindowChanges, windowChanges } from './window-changes.js';
 import { type WindowInput, planWindow } from './window-input.validation.js';
 import { WindowLifecycleService } from './window-lifecycle.service.js';
 import { WindowStore } from './window-store.js';
+import { parseWindowTime } from './window-time.js';
+import { parseDomain } from '../sites/site-input.validation.js';
 
 export type { ProcessReport, WindowRun } from './process-report.js';
+
+/** Maintenance that starts now and ends by itself: for a duration, or until a time. */
+export interface TimedMaintenanceInput extends MaintenanceEndInput {
+  domains: string[];
+  /** Shown on the maintenance page; also the audit reason. */
+  reason?: string | null;
+}
+
+/** How much longer: `by` a length, or `until` a later time (a local time read in `timezone`, else the window's). */
+export interface ExtendInput {
+  by?: string | null;
+  until?: string | null;
+  timezone?: string | null;
+}
 export type { WindowChanges } from './window-changes.js';
 
 /** Maintenance windows: planning and changing them, and the passes that start and end them on time. */
@@ -93,6 +111,56 @@ export class ScheduledMaintenanceService {
       throw new ConflictError(`Window "${window.title}" is ${window.status} right now; try again in a moment.`);
     }
     throw new ValidationError(`Window "${window.title}" is already ${window.status}.`);
+  }
+
+  /**
+   * Maintenance for a set time: a one-off window that starts now (its sites go into maintenance before this
+   * returns) and that the scheduler ends, so the page shows its end and the webhooks fire as for any window.
+   * Everything is checked before anything is written.
+   */
+  async startTimed(input: TimedMaintenanceInput, actor: string): Promise<{ window: ScheduledMaintenance; run: WindowRun }> {
+    const now = this.clock.now();
+    const end = maintenanceEnd(input, now);
+    const domains = [...new Set((input.domains ?? []).map(parseDomain))];
+    const plan = planWindow({ title: timedTitle(domains), reason: input.reason, sites: domains, start: now, end, timezone: input.timezone }, now);
+    const sites = await this.resolveSites(plan.domains);
+    const { domains: _domains, ...fields } = plan;
+    const id = await this.store.create({ ...fields, createdBy: actor }, sites.map((site) => site.id));
+    const run = await this.lifecycle.start(id, now, { early: true });
+    if (!run) throw new ConflictError(`Window ${id} was started by another process meanwhile.`);
+    return { window: await this.get(id), run };
+  }
+
+  /** Makes an active window (given by id, or by a domain it covers) last longer; the page's expected end follows. */
+  async extend(target: string, input: ExtendInput, actor: string): Promise<ScheduledMaintenance> {
+    const hasBy = !!input.by?.trim();
+    const hasUntil = !!input.until?.trim();
+    if (hasBy === hasUntil) throw new ValidationError('Give either how much longer (by, e.g. 30m) or a new end time (until), exactly one.', { field: 'by' });
+    const window = await this.activeWindow(target);
+    const endsAt = hasBy
+      ? new Date(window.endsAt.getTime() + parseLength(input.by!, 'by'))
+      : parseWindowTime(input.until!, input.timezone?.trim() || window.timezone, 'until');
+    if (endsAt <= window.endsAt) {
+      throw new ValidationError(`The new end must be after the current one (${window.endsAt.toISOString()}); end the window now to stop earlier.`, {
+        field: 'until',
+      });
+    }
+    return this.update(window.id, { end: endsAt }, actor);
+  }
+
+  private async activeWindow(target: string): Promise<ScheduledMaintenance> {
+    if (/^[0-9a-f-]{36}$/i.test(target.trim())) {
+      const window = await this.get(target.trim());
+      if (window.status !== 'active') throw new ValidationError(`Window "${window.title}" is ${window.status}; only an active window can be extended.`);
+      return window;
+    }
+    const domain = parseDomain(target);
+    const windows = await this.store.windows.find({ where: { status: 'active', sites: { site: { domain } } }, select: { id: true } });
+    if (!windows.length) throw new NotFoundError(`No active maintenance window covers ${domain}. See \`maintenance schedule list\`.`);
+    if (windows.length > 1) {
+      throw new ValidationError(`${windows.length} active windows cover ${domain} (${windows.map((window) => window.id).join(', ')}): give the window's id.`);
+    }
+    return this.get(windows[0].id);
   }
 
   /** Starts a scheduled window now, ahead of its time (for the admin's "start now"). */
@@ -218,4 +286,9 @@ export class ScheduledMaintenanceService {
       report.errors.push({ id: window.id, title: window.title, error: message });
     }
   }
+}
+
+function timedTitle(domains: string[]): string {
+  const title = `Maintenance for a set time: ${domains.join(', ')}`;
+  return title.length <= TEXT_BOUNDS.windowTitle ? title : `${title.slice(0, TEXT_BOUNDS.windowTitle - 1)}…`;
 }

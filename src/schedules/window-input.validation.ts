@@ -3,7 +3,7 @@ import { parseFreeText, TEXT_BOUNDS } from '../common/free-text.validation.js';
 import { parseDomain } from '../sites/site-input.validation.js';
 import { assertTimezone, formatInZone, occurrences, parseRecurrence, parseWindowTime } from './window-time.js';
 
-const MAX_DURATION_MINUTES = 7 * 24 * 60;
+export const MAX_DURATION_MINUTES = 7 * 24 * 60;
 
 export interface WindowInput {
   title: string;

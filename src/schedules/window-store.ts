@@ -1,3 +1,5 @@
+import { windowInScope } from '../access/site-scope-sql.js';
+import type { SiteScope } from '../access/site-scope.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { currentProcessOwner, ownerStatus } from '../common/process-owner.js';
@@ -59,31 +61,33 @@ export class WindowStore {
     });
   }
 
-  /** Windows running now or still to come, soonest first, with how many sites each covers. */
-  upcoming(limit: number): Promise<{ id: string; title: string; status: string; startsAt: Date; endsAt: Date; sites: number }[]> {
+  /** Windows (of `scope`) running now or still to come, soonest first, with how many sites each covers. */
+  upcoming(limit: number, scope?: SiteScope): Promise<{ id: string; title: string; status: string; startsAt: Date; endsAt: Date; sites: number }[]> {
+    const inScope = windowInScope('w.id', scope, 2);
     return this.dataSource.query(
       `SELECT w.id, w.title, w.status, w.starts_at AS "startsAt", w.ends_at AS "endsAt",
               (SELECT count(*)::int FROM scheduled_maintenance_sites s WHERE s.window_id = w.id) AS sites
          FROM scheduled_maintenances w
-        WHERE w.status IN ('scheduled', 'starting', 'active', 'ending')
+        WHERE w.status IN ('scheduled', 'starting', 'active', 'ending') AND ${inScope.sql}
         ORDER BY w.starts_at LIMIT $1`,
-      [limit],
+      [limit, ...inScope.params],
     );
   }
 
-  /** Windows past their end whose sites do not all come out (window.end_failing), longest failing first. */
-  failingToEnd(limit: number): Promise<
+  /** Windows (of `scope`) past their end whose sites do not all come out (window.end_failing), longest failing first. */
+  failingToEnd(limit: number, scope?: SiteScope): Promise<
     { id: string; title: string; endsAt: Date; failingSince: Date; notifiedAt: Date | null; sitesStillIn: number; lastError: string | null }[]
   > {
+    const inScope = windowInScope('w.id', scope, 2);
     return this.dataSource.query(
       `SELECT w.id, w.title, w.ends_at AS "endsAt", w.end_failing_since AS "failingSince",
               w.end_failing_notified_at AS "notifiedAt", w.last_error AS "lastError",
               (SELECT count(*)::int FROM scheduled_maintenance_sites s
                 WHERE s.window_id = w.id AND s.execution IN ('enabled', 'disable_failed')) AS "sitesStillIn"
          FROM scheduled_maintenances w
-        WHERE w.status IN ('active', 'ending') AND w.end_failing_since IS NOT NULL
+        WHERE w.status IN ('active', 'ending') AND w.end_failing_since IS NOT NULL AND ${inScope.sql}
         ORDER BY w.end_failing_since LIMIT $1`,
-      [limit],
+      [limit, ...inScope.params],
     );
   }
 

@@ -1,3 +1,5 @@
+import { siteIdInScope } from '../access/site-scope-sql.js';
+import type { SiteScope } from '../access/site-scope.js';
 import { Injectable } from '@nestjs/common';
 import type { KeySites } from '../api-keys/key-sites.js';
 import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
@@ -125,25 +127,29 @@ export class SiteRepository implements KeySites {
     return row ?? null;
   }
 
-  async counts(): Promise<SiteCounts> {
+  /** Counted over the sites of `scope` (every site when omitted). */
+  async counts(scope?: SiteScope): Promise<SiteCounts> {
+    const inScope = siteIdInScope('id', scope, 1);
     const [row]: SiteCounts[] = await this.dataSource.query(
       `SELECT count(*)::int AS total,
               count(*) FILTER (WHERE maintenance_state = 'on')::int AS "inMaintenance",
               count(*) FILTER (WHERE maintenance_state = 'needs_reconcile')::int AS "needsReconcile",
               count(*) FILTER (WHERE maintenance_state IN ('enabling', 'disabling'))::int AS busy,
               count(*) FILTER (WHERE NOT is_active)::int AS inactive
-         FROM cloudflare_sites`,
+         FROM cloudflare_sites WHERE ${inScope.sql}`,
+      inScope.params,
     );
     return row;
   }
 
-  /** The sites in maintenance the longest, up to `limit`. */
-  inMaintenance(limit: number): Promise<{ id: string; domain: string; since: Date | null; reason: string | null }[]> {
+  /** The sites (of `scope`) in maintenance the longest, up to `limit`. */
+  inMaintenance(limit: number, scope?: SiteScope): Promise<{ id: string; domain: string; since: Date | null; reason: string | null }[]> {
+    const inScope = siteIdInScope('id', scope, 2);
     return this.dataSource.query(
       `SELECT id, domain, maintenance_since AS since, maintenance_reason AS reason
-         FROM cloudflare_sites WHERE maintenance_state = 'on'
+         FROM cloudflare_sites WHERE maintenance_state = 'on' AND ${inScope.sql}
         ORDER BY maintenance_since NULLS LAST LIMIT $1`,
-      [limit],
+      [limit, ...inScope.params],
     );
   }
 

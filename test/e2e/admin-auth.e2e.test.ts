@@ -64,7 +64,13 @@ describe('admin panel access', () => {
     const cookie = first.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^cfm_admin=s%3A[^;]+; Path=\/admin; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
     const [session] = await suite.db.dataSource.query(`SELECT sess FROM admin_sessions WHERE sess::jsonb -> 'adminUser' ->> 'email' = $1`, [ADMIN_USER.email]);
-    expect(session.sess.adminUser).toEqual({ id: expect.any(String), email: ADMIN_USER.email, title: ADMIN_USER.email });
+    expect(session.sess.adminUser).toEqual({
+      id: expect.any(String),
+      email: ADMIN_USER.email,
+      title: ADMIN_USER.email,
+      role: 'admin',
+      scope: { domains: [], apiKeyIds: [] },
+    });
     expect((await client.request('/admin/api/resources/CloudflareSite/actions/list')).status).toBe(200);
 
     // A second login from the same browser gets a new session id; the old one is worth nothing.

@@ -45,7 +45,15 @@ describe('maintenance admin', () => {
 
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toEqual([
-      { id: expect.any(String), email: 'ops@example.com', lastLoginAt: null, createdAt: expect.any(String) },
+      {
+        id: expect.any(String),
+        email: 'ops@example.com',
+        role: 'admin',
+        scope: { domains: [], apiKeyIds: [] },
+        isActive: true,
+        lastLoginAt: null,
+        createdAt: expect.any(String),
+      },
     ]);
     expect(listed.stdout).not.toMatch(/scrypt|hash/i);
   });
@@ -67,5 +75,33 @@ describe('maintenance admin', () => {
     expect(results[2].stderr).toBe('Error: Invalid e-mail address "not-an-address": expected one address such as ops@example.com.\n');
     expect(JSON.parse(results[3].stdout)).toEqual({ error: { kind: 'not_found', message: unknown } });
     expect(await suite.db.snapshot()).toEqual(before);
+  });
+});
+
+describe('maintenance admin create-user --role', () => {
+  const fresh = cliSuite();
+  const freshCli = (args: string[], stdin?: string) => runCli(args, { env: fresh.env, stdin });
+
+  it('makes the first user an admin whatever is asked, later users what is asked, and refuses an unknown role with exit 2', async () => {
+    const firstAsViewer = await freshCli(['admin', 'create-user', 'first@example.com', '--role', 'viewer'], `${PASSWORD}\n`);
+    expect(firstAsViewer).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'Error: The first user is always an admin (not viewer): nobody else could manage the users.\n',
+    });
+    expect(await fresh.db.dataSource.query('SELECT count(*)::int AS count FROM admin_users')).toEqual([{ count: 0 }]);
+
+    expect((await freshCli(['admin', 'create-user', 'first@example.com'], `${PASSWORD}\n`)).code).toBe(0);
+    const viewer = await freshCli(['admin', 'create-user', 'viewer@example.com', '--role', 'Viewer'], `${PASSWORD}\n`);
+    expect(viewer).toEqual({ code: 0, stdout: `Created admin user viewer@example.com (viewer). Log in at ${TEST_PUBLIC_URL}/admin.\n`, stderr: '' });
+    const unknown = await freshCli(['admin', 'create-user', 'root@example.com', '--role', 'root'], `${PASSWORD}\n`);
+    expect([unknown.code, unknown.stderr]).toEqual([2, 'Error: Unknown role "root": expected one of viewer, operator, admin.\n']);
+
+    expect(await fresh.db.dataSource.query('SELECT email, role FROM admin_users ORDER BY email')).toEqual([
+      { email: 'first@example.com', role: 'admin' },
+      { email: 'viewer@example.com', role: 'viewer' },
+    ]);
+    const listed = await freshCli(['admin', 'list-users']);
+    expect(listed.stdout).toMatch(/viewer@example\.com\s*│\s*viewer\s*│\s*every site\s*│\s*yes/);
   });
 });

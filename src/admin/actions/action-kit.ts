@@ -19,11 +19,20 @@ export type Perform = (request: ActionRequest, context: ActionContext) => Promis
 /** A button grouping the record actions that read or repair a site's rules without switching maintenance. */
 export const CLOUDFLARE_MENU = 'Cloudflare';
 
+export interface FormInput {
+  name: string;
+  label: string;
+  type: 'textarea' | 'password' | 'text';
+  required?: boolean;
+  /** Shown under the field: what it accepts. */
+  help?: string;
+}
+
 /** What the confirmation form (components/action-form.tsx) shows and asks for. */
 export interface ActionForm {
   confirm: string;
   description?: string;
-  input?: { name: string; label: string; type: 'textarea' | 'password'; required?: boolean };
+  inputs?: FormInput[];
 }
 
 /**

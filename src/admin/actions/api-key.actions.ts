@@ -44,7 +44,7 @@ export function rotateKeyAction(services: AdminServices): AdminAction {
   const form = {
     confirm: 'Rotate token',
     description: 'The new token is verified with Cloudflare before it replaces the old one, and is never shown again.',
-    input: { name: 'token', label: 'New Cloudflare API token', type: 'password' as const, required: true },
+    inputs: [{ name: 'token', label: 'New Cloudflare API token', type: 'password' as const, required: true }],
   };
   return keyAction('RotateCw', form, async (request, context) => {
     const key = await services.get(ApiKeysService).rotate(paramOf(context, 'name'), textField(request, 'token') ?? '');

@@ -1,6 +1,8 @@
 import type { ActionContext, ActionRequest, NoticeMessage, RecordActionResponse } from 'adminjs';
 import { ScheduledMaintenanceService, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
 import type { WindowInput } from '../../schedules/window-input.validation.js';
+import { formatInZone } from '../../schedules/window-time.js';
+import { assertSitesInScope } from '../access/sites-in-scope.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
 import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
@@ -48,7 +50,9 @@ export function createWindowAction(services: AdminServices): AdminAction {
     handler: async (request, _response, context) => {
       if (request.method !== 'post') throw new Error('A window is planned with a POST of the form.');
       try {
-        const window = await services.get(ScheduledMaintenanceService).create(inputOf(request), actorOf(context));
+        const input = inputOf(request);
+        await assertSitesInScope(services, context.currentAdmin, input.sites, 'sites');
+        const window = await services.get(ScheduledMaintenanceService).create(input, actorOf(context));
         return await savedResponse(context, window.id, `Planned "${window.title}" for ${window.sites.length} sites.`);
       } catch (error) {
         throw formError(error);
@@ -62,7 +66,9 @@ export function editWindowAction(services: AdminServices): AdminAction {
     handler: async (request, _response, context) => {
       if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
       try {
-        const { window, changed } = await services.get(ScheduledMaintenanceService).edit(paramOf(context, 'id'), inputOf(request), actorOf(context));
+        const input = inputOf(request);
+        await assertSitesInScope(services, context.currentAdmin, input.sites, 'sites');
+        const { window, changed } = await services.get(ScheduledMaintenanceService).edit(paramOf(context, 'id'), input, actorOf(context));
         return await savedResponse(context, window.id, changed ? `Saved "${window.title}".` : `Nothing to change on "${window.title}".`);
       } catch (error) {
         throw formError(error);
@@ -100,6 +106,26 @@ export function endWindowAction(services: AdminServices): AdminAction {
     ...recordMutation(
       { confirm: 'End now', description: 'Ends the window now: the sites it put into maintenance come out (a recurring window moves on to its next occurrence).' },
       async (_request, context) => runNotice('Ended', await services.get(ScheduledMaintenanceService).endNow(paramOf(context, 'id'), actorOf(context))),
+    ),
+  };
+}
+
+/** Makes an active window last longer (`maintenance extend`); the maintenance page's expected end follows. */
+export function extendWindowAction(services: AdminServices): AdminAction {
+  return {
+    actionType: 'record',
+    icon: 'Clock',
+    isVisible: ({ record }) => record?.param('status') === 'active',
+    ...recordMutation(
+      {
+        confirm: 'Extend',
+        description: 'The window, and its sites’ maintenance, lasts this much longer.',
+        inputs: [{ name: 'by', label: 'How much longer', type: 'text', required: true, help: 'e.g. 30m, 2h or 1h30m' }],
+      },
+      async (request, context) => {
+        const window = await services.get(ScheduledMaintenanceService).extend(paramOf(context, 'id'), { by: textField(request, 'by') }, actorOf(context));
+        return { message: `"${window.title}" now ends ${formatInZone(window.endsAt, window.timezone)}.`, type: 'success' };
+      },
     ),
   };
 }

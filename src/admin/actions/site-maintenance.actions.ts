@@ -1,25 +1,55 @@
-import type { ActionRequest, NoticeMessage } from 'adminjs';
+import type { ActionContext, ActionRequest, NoticeMessage } from 'adminjs';
 import { parseReason } from '../../common/free-text.validation.js';
 import { type BulkAction, BulkOperationsService, type BulkReport } from '../../maintenance/bulk-operations.service.js';
 import type { MaintenanceResult } from '../../maintenance/maintenance-result.js';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
+import { ScheduledMaintenanceService } from '../../schedules/scheduled-maintenance.service.js';
+import { formatInZone } from '../../schedules/window-time.js';
 import { SiteSelectionService } from '../../sites/site-selection.service.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
-import { type ActionForm, type AdminAction, bulkMutation, CLOUDFLARE_MENU, recordMutation, textField } from './action-kit.js';
+import { type ActionForm, type AdminAction, bulkMutation, CLOUDFLARE_MENU, type FormInput, recordMutation, textField } from './action-kit.js';
 import { siteOfRecord } from './site-of-record.js';
 
-const REASON: ActionForm['input'] = { name: 'reason', label: 'Reason (kept in the audit log)', type: 'textarea' };
+const REASON: FormInput = { name: 'reason', label: 'Reason (kept in the audit log)', type: 'textarea' };
+/** Maintenance for a set time: a one-off window started now, which the scheduler ends (ScheduledMaintenanceService.startTimed). */
+const SET_TIME: FormInput[] = [
+  { name: 'for', label: 'For (optional)', type: 'text', help: 'How long, e.g. 2h, 30m or 1h30m; the site comes out by itself then.' },
+  { name: 'until', label: 'Or until (optional)', type: 'text', help: 'An end time: 2026-12-06 03:00 in the timezone below, or ISO 8601 with an offset.' },
+  { name: 'timezone', label: 'Timezone (optional)', type: 'text', help: 'IANA zone of the end time and of the page\'s expected end, e.g. Europe/Berlin (default UTC).' },
+];
 
 export const SITE_FORMS: Record<BulkAction, ActionForm> = {
   enable: {
     confirm: 'Enable maintenance',
-    description: 'Visitors will be redirected to the maintenance page until maintenance is disabled.',
-    input: REASON,
+    description: 'Visitors will be redirected to the maintenance page until maintenance is disabled, or for a set time if you give one.',
+    inputs: [REASON, ...SET_TIME],
   },
   disable: { confirm: 'Disable maintenance', description: 'Our Page Rules are removed and visitors reach the site again.' },
   sync: { confirm: 'Sync with Cloudflare', description: "Refreshes the zone's facts (id, status, plan, quota); your settings stay as they are." },
 };
+
+/** The set time the Enable form asks for, or null when none was given (maintenance until disabled). */
+function setTimeOf(request: ActionRequest): { for?: string; until?: string; timezone?: string } | null {
+  const [forText, until, timezone] = ['for', 'until', 'timezone'].map((name) => textField(request, name) || undefined);
+  return forText || until || timezone ? { for: forText, until, timezone } : null;
+}
+
+async function enableForSetTime(
+  services: AdminServices,
+  domains: string[],
+  request: ActionRequest,
+  context: ActionContext,
+  setTime: NonNullable<ReturnType<typeof setTimeOf>>,
+): Promise<NoticeMessage> {
+  const { window, run } = await services.get(ScheduledMaintenanceService).startTimed({ domains, reason: reasonOf(request), ...setTime }, actorOf(context));
+  const sites = run.sites;
+  const failures = sites?.failures.map((failure) => `${failure.domain}: ${failure.error}`) ?? [];
+  const message =
+    `In maintenance until ${formatInZone(window.endsAt, window.timezone)}: ${sites?.enabled ?? 0} enabled, ` +
+    `${sites?.alreadyOn ?? 0} already in maintenance, ${sites?.failed ?? 0} failed; the window "${window.title}" takes them out then.`;
+  return { message: [message, ...failures].join(' '), type: sites?.failed ? 'error' : 'success' };
+}
 
 function reasonOf(request: ActionRequest): string | null {
   return parseReason(textField(request, 'reason'));
@@ -36,6 +66,8 @@ export function enableMaintenanceAction(services: AdminServices): AdminAction {
     isVisible: ({ record }) => record?.param('maintenanceState') !== 'on',
     ...recordMutation(SITE_FORMS.enable, async (request, context) => {
       const site = await siteOfRecord(services, context);
+      const setTime = setTimeOf(request);
+      if (setTime) return enableForSetTime(services, [site.domain], request, context, setTime);
       return resultNotice(await services.get(MaintenanceService).enableMaintenance(site, reasonOf(request), actorOf(context)));
     }),
   };
@@ -82,6 +114,8 @@ export function bulkSiteAction(services: AdminServices, action: BulkAction): Adm
     icon: action === 'enable' ? 'PauseCircle' : action === 'disable' ? 'PlayCircle' : 'RefreshCw',
     ...bulkMutation(SITE_FORMS[action], async (request, context) => {
       const domains = context.records!.map((record) => String(record.param('domain')));
+      const setTime = action === 'enable' ? setTimeOf(request) : null;
+      if (setTime) return enableForSetTime(services, domains, request, context, setTime);
       const sites = await services.get(SiteSelectionService).select({ domains });
       const report = await services.get(BulkOperationsService).run(action, sites, { actor: actorOf(context), reason: reasonOf(request) });
       return bulkNotice(report);

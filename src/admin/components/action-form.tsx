@@ -26,21 +26,23 @@ function describeTargets(titles: string[]): string {
 
 /**
  * The confirmation step of every action that changes something, for one record, a selection or the whole
- * resource: it names the records concerned, asks for the one input the action needs, and POSTs. The
+ * resource: it names the records concerned, asks for the inputs the action needs, and POSTs. The
  * server performs nothing on the GET that opened this form.
  */
 const ActionForm: React.FC<ActionProps> = (props) => {
   const { action, resource, record, records } = props;
   const options = action.custom as ActionFormOptions;
-  const [value, setValue] = useState('');
+  const inputs = options.inputs ?? [];
+  const [values, setValues] = useState<Record<string, string>>({});
   const [running, setRunning] = useState(false);
   const handleResponse = useActionResponseHandler();
   const targets = records ?? (record ? [record] : []);
-  const missing = Boolean(options.input?.required && value.trim() === '');
+  const missing = inputs.some((input) => input.required && (values[input.name] ?? '').trim() === '');
+  const setValue = (name: string, value: string) => setValues((current) => ({ ...current, [name]: value }));
 
   const submit = async (): Promise<void> => {
     setRunning(true);
-    const data = options.input ? { [options.input.name]: value } : {};
+    const data = Object.fromEntries(inputs.map((input) => [input.name, values[input.name] ?? '']));
     const target = { resourceId: resource.id, actionName: action.name, data };
     try {
       const response = records
@@ -62,18 +64,31 @@ const ActionForm: React.FC<ActionProps> = (props) => {
         <Text mb="lg" data-testid="action-targets">
           {describeTargets(targets.map((one) => one.title))}
         </Text>
-        {options.input ? (
-          <FormGroup>
-            <Label htmlFor="action-input" required={options.input.required}>
-              {options.input.label}
-            </Label>
-            {options.input.type === 'textarea' ? (
-              <TextArea id="action-input" width={1} rows={3} value={value} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setValue(event.target.value)} />
-            ) : (
-              <Input id="action-input" type="password" autoComplete="off" width={1} value={value} onChange={(event: React.ChangeEvent<HTMLInputElement>) => setValue(event.target.value)} />
-            )}
-          </FormGroup>
-        ) : null}
+        {inputs.map((input, index) => {
+          // The first input keeps the id it always had, which tests and habits rely on.
+          const id = index === 0 ? 'action-input' : `action-input-${input.name}`;
+          const value = values[input.name] ?? '';
+          return (
+            <FormGroup key={input.name}>
+              <Label htmlFor={id} required={input.required}>
+                {input.label}
+              </Label>
+              {input.type === 'textarea' ? (
+                <TextArea id={id} width={1} rows={3} value={value} onChange={(event: React.ChangeEvent<HTMLTextAreaElement>) => setValue(input.name, event.target.value)} />
+              ) : (
+                <Input
+                  id={id}
+                  type={input.type}
+                  autoComplete="off"
+                  width={1}
+                  value={value}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) => setValue(input.name, event.target.value)}
+                />
+              )}
+              {input.help ? <Text variant="sm" mt="sm">{input.help}</Text> : null}
+            </FormGroup>
+          );
+        })}
       </DrawerContent>
       <DrawerFooter>
         <Box flex flexDirection="row" justifyContent="flex-end">

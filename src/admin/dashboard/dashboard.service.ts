@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { LogsService } from '../../logs/logs.service.js';
 import { WindowStore } from '../../schedules/window-store.js';
 import { SiteRepository } from '../../sites/site.repository.js';
+import type { SiteScope } from '../../access/site-scope.js';
 import type { DashboardSummary } from './dashboard-summary.js';
 
 const SHOWN = 8;
@@ -17,15 +18,16 @@ export class DashboardService {
     private readonly logs: LogsService,
   ) {}
 
-  async summary(): Promise<DashboardSummary> {
+  /** Over the sites of `scope` (for a user restricted to some sites), or every site. */
+  async summary(scope?: SiteScope): Promise<DashboardSummary> {
     const [sites, inMaintenance, upcomingWindows, endFailing, failures, stats, perDay] = await Promise.all([
-      this.sites.counts(),
-      this.sitesInMaintenance(),
-      this.upcomingWindows(),
-      this.failingWindows(),
-      this.logs.failuresSince(new Date(Date.now() - DAY_MS), SHOWN),
-      this.logs.getStats({ days: 30 }),
-      this.logs.dailyCounts({ days: CHART_DAYS }),
+      this.sites.counts(scope),
+      this.sitesInMaintenance(scope),
+      this.upcomingWindows(scope),
+      this.failingWindows(scope),
+      this.logs.failuresSince(new Date(Date.now() - DAY_MS), SHOWN, scope),
+      this.logs.getStats({ days: 30, scope }),
+      this.logs.dailyCounts({ days: CHART_DAYS, scope }),
     ]);
     const { overall } = stats;
     return {
@@ -48,14 +50,14 @@ export class DashboardService {
     };
   }
 
-  private async sitesInMaintenance(): Promise<DashboardSummary['inMaintenance']> {
-    const rows = await this.sites.inMaintenance(SHOWN);
+  private async sitesInMaintenance(scope?: SiteScope): Promise<DashboardSummary['inMaintenance']> {
+    const rows = await this.sites.inMaintenance(SHOWN, scope);
     return rows.map((row) => ({ ...row, since: row.since?.toISOString() ?? null }));
   }
 
   /** Windows past their end whose sites do not all come out (window.end_failing), longest failing first. */
-  private async failingWindows(): Promise<DashboardSummary['failingWindows']> {
-    const rows = await this.windows.failingToEnd(SHOWN);
+  private async failingWindows(scope?: SiteScope): Promise<DashboardSummary['failingWindows']> {
+    const rows = await this.windows.failingToEnd(SHOWN, scope);
     return rows.map((row) => ({
       ...row,
       endsAt: row.endsAt.toISOString(),
@@ -65,8 +67,8 @@ export class DashboardService {
   }
 
   /** Windows running now or still to come, soonest first. */
-  private async upcomingWindows(): Promise<DashboardSummary['upcomingWindows']> {
-    const rows = await this.windows.upcoming(SHOWN);
+  private async upcomingWindows(scope?: SiteScope): Promise<DashboardSummary['upcomingWindows']> {
+    const rows = await this.windows.upcoming(SHOWN, scope);
     return rows.map((row) => ({ ...row, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString() }));
   }
 }

@@ -1,4 +1,5 @@
 import type { ActionResponse, RecordJSON, ResourceWithOptions } from 'adminjs';
+import type { Permission } from '../access/panel-user.js';
 
 /** English names of a resource, its properties and its actions, merged into AdminJS's locale under its id. */
 export interface ResourceLabels {
@@ -10,6 +11,8 @@ export interface ResourceLabels {
 /** What each file of resources/ exports a factory for (see admin-panel.ts for the list). */
 export interface AdminResource extends ResourceWithOptions {
   labels: ResourceLabels;
+  /** What each action needs (access/panel-user.ts); an action left out needs an admin of every site. */
+  permissions: Record<string, Permission>;
 }
 
 /** For the actions a resource does not offer (through the panel or its API). */

@@ -60,6 +60,8 @@ export function apiKeysResource(services: AdminServices): AdminResource {
         activate: activateKeyAction(services),
       },
     },
+    // Every action needs an admin of every site (the default): a key reaches every site of its account.
+    permissions: {},
     labels: {
       name: 'API keys',
       properties: {

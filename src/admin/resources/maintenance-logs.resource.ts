@@ -1,4 +1,6 @@
 import { LOG_ACTIONS, LOG_OUTCOMES, MaintenanceLog } from '../../logs/maintenance-log.entity.js';
+import { READ } from '../access/panel-user.js';
+import { logsInScope } from '../access/scope-conditions.js';
 import { SearchableResource } from '../searchable-resource.js';
 import { type AdminResource, OFF } from './admin-resource.js';
 
@@ -7,7 +9,7 @@ const choices = (values: readonly string[]) => values.map((value) => ({ value, l
 /** The audit trail, read-only: one row per attempt, whoever made it. */
 export function maintenanceLogsResource(): AdminResource {
   return {
-    resource: new SearchableResource(MaintenanceLog, { exact: ['action', 'outcome'] }),
+    resource: new SearchableResource(MaintenanceLog, { exact: ['action', 'outcome'], scope: logsInScope }),
     options: {
       navigation: { name: null, icon: 'FileText' },
       titleProperty: 'domain',
@@ -26,6 +28,7 @@ export function maintenanceLogsResource(): AdminResource {
       },
       actions: { new: OFF, edit: OFF, delete: OFF, bulkDelete: OFF },
     },
+    permissions: { list: READ, search: READ, show: READ },
     labels: {
       name: 'Maintenance logs',
       properties: {

@@ -3,8 +3,17 @@ import { In } from 'typeorm';
 import { ScheduledMaintenanceSite } from '../../schedules/scheduled-maintenance-site.entity.js';
 import { type OccurrenceRecord, ScheduledMaintenance, WINDOW_STATUSES } from '../../schedules/scheduled-maintenance.entity.js';
 import { formatInZone, localTime } from '../../schedules/window-time.js';
-import { cancelWindowAction, createWindowAction, editWindowAction, endWindowAction, startWindowAction } from '../actions/schedule.actions.js';
+import {
+  cancelWindowAction,
+  createWindowAction,
+  editWindowAction,
+  endWindowAction,
+  extendWindowAction,
+  startWindowAction,
+} from '../actions/schedule.actions.js';
 import type { AdminServices } from '../admin-services.js';
+import { OPERATE, READ } from '../access/panel-user.js';
+import { windowsInScope } from '../access/scope-conditions.js';
 import { SearchableResource } from '../searchable-resource.js';
 import { type AdminResource, OFF } from './admin-resource.js';
 
@@ -42,7 +51,7 @@ function occurrenceLine(entry: OccurrenceRecord): string {
 /** Maintenance windows: planned, changed and run with the same service (and validation) as `maintenance schedule`. */
 export function scheduledMaintenancesResource(services: AdminServices): AdminResource {
   return {
-    resource: new SearchableResource(ScheduledMaintenance, { search: { property: 'search', columns: ['title'] }, exact: ['status'] }),
+    resource: new SearchableResource(ScheduledMaintenance, { search: { property: 'search', columns: ['title'] }, exact: ['status'], scope: windowsInScope }),
     options: {
       navigation: { name: null, icon: 'Calendar' },
       titleProperty: 'title',
@@ -88,8 +97,20 @@ export function scheduledMaintenancesResource(services: AdminServices): AdminRes
         bulkDelete: OFF,
         startNow: startWindowAction(services),
         endNow: endWindowAction(services),
+        extendWindow: extendWindowAction(services),
         cancelWindow: cancelWindowAction(services),
       },
+    },
+    permissions: {
+      list: READ,
+      search: READ,
+      show: READ,
+      new: OPERATE,
+      edit: OPERATE,
+      startNow: OPERATE,
+      endNow: OPERATE,
+      extendWindow: OPERATE,
+      cancelWindow: OPERATE,
     },
     labels: {
       name: 'Scheduled maintenance',
@@ -114,7 +135,7 @@ export function scheduledMaintenancesResource(services: AdminServices): AdminRes
         siteOutcomes: 'What it did to each site',
         occurrences: 'Past occurrences',
       },
-      actions: { startNow: 'Start now', endNow: 'End now', cancelWindow: 'Cancel' },
+      actions: { startNow: 'Start now', endNow: 'End now', extendWindow: 'Extend', cancelWindow: 'Cancel' },
     },
   };
 }

@@ -7,6 +7,8 @@ import { bulkSiteAction, disableMaintenanceAction, enableMaintenanceAction, reco
 import { createSiteAction, editSiteAction, removeSiteAction } from '../actions/site-form.actions.js';
 import { liveStatusAction } from '../actions/site-live-status.action.js';
 import { discoverAllSitesAction, syncSiteAction } from '../actions/site-sync.actions.js';
+import { ADMINISTER, ADMINISTER_EVERY_SITE, OPERATE, READ } from '../access/panel-user.js';
+import { sitesInScope } from '../access/scope-conditions.js';
 import { Components } from '../components/components.js';
 import { SearchableResource } from '../searchable-resource.js';
 import { type AdminResource, OFF, recordsOf } from './admin-resource.js';
@@ -37,6 +39,7 @@ export function sitesResource(services: AdminServices): AdminResource {
     resource: new SearchableResource(CloudflareSite, {
       search: { property: 'search', columns: ['domain', 'name'] },
       exact: ['maintenanceState', 'inactiveReason'],
+      scope: sitesInScope,
     }),
     options: {
       navigation: { name: null, icon: 'Globe' },
@@ -100,6 +103,24 @@ export function sitesResource(services: AdminServices): AdminResource {
         bulkSync: bulkSiteAction(services, 'sync'),
         discoverSites: discoverAllSitesAction(services),
       },
+    },
+    permissions: {
+      list: READ,
+      search: READ,
+      show: READ,
+      liveStatus: READ,
+      enableMaintenance: OPERATE,
+      disableMaintenance: OPERATE,
+      syncSite: OPERATE,
+      reconcile: OPERATE,
+      bulkEnable: OPERATE,
+      bulkDisable: OPERATE,
+      bulkSync: OPERATE,
+      edit: ADMINISTER,
+      delete: ADMINISTER,
+      // Both add sites, which no scope names yet.
+      new: ADMINISTER_EVERY_SITE,
+      discoverSites: ADMINISTER_EVERY_SITE,
     },
     labels: {
       name: 'Sites',
