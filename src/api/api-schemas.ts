@@ -25,9 +25,29 @@ export const SiteShowQuery = z.strictObject({
 
 export const EnableBody = z
   .strictObject({
-    reason: z.string().optional().meta({ description: 'why, for the audit log (one line, at most 500 characters)' }),
+    reason: z.string().optional().meta({ description: 'why, for the audit log and the maintenance page (one line, at most 500 characters)' }),
+    for: z.string().optional().meta({ description: 'only for this long (2h, 30m, 1h30m, 1d, or ISO 8601 such as PT2H; at most 7 days)' }),
+    until: z.string().optional().meta({ description: 'only until this time: ISO 8601 with an offset, or a local time read in timezone' }),
+    timezone: z.string().optional().meta({ description: 'the IANA zone of until (and of the end the maintenance page shows), e.g. Europe/Berlin' }),
   })
-  .meta({ id: 'EnableRequest' });
+  .meta({ id: 'EnableRequest', description: 'with for or until, maintenance for a set time: a one-off window that starts now and that the scheduler ends' });
+
+export const ExtendBody = z
+  .strictObject({
+    by: z.string().optional().meta({ description: 'how much longer (30m, 1h, …)' }),
+    until: z.string().optional().meta({ description: 'a later end time' }),
+    timezone: z.string().optional(),
+  })
+  .meta({ id: 'ExtendRequest', description: 'exactly one of by and until' });
+
+const WindowRef = z
+  .object({
+    id: z.uuid(),
+    status: z.string(),
+    endsAt: timestamp,
+    timezone: z.string(),
+  })
+  .meta({ id: 'MaintenanceWindow', description: 'the window that ends maintenance for a set time' });
 
 export const SiteSelector = z
   .strictObject({
@@ -82,8 +102,11 @@ export const MaintenanceChangeSchema = z
     changed: z.boolean().meta({ description: 'false: the site was already in the asked state (nothing was done)' }),
     message: z.string(),
     site: SiteSchema,
+    window: WindowRef.optional(),
   })
   .meta({ id: 'MaintenanceChange' });
+
+export const ExtendedSchema = z.object({ window: WindowRef }).meta({ id: 'Extended' });
 
 export const OperationSchema = z
   .object({
@@ -124,4 +147,5 @@ export const ProblemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable code' });
 
 export type SiteBody = z.infer<typeof SiteSchema>;
+export type WindowBody = z.infer<typeof WindowRef>;
 export type OperationBodyOut = z.infer<typeof OperationSchema>;

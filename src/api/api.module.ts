@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
 import { OperationsModule } from '../operations/operations.module.js';
+import { SchedulesModule } from '../schedules/schedules.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { apiBody } from './api-body.middleware.js';
 import { API_PREFIX } from './api-controller.decorator.js';
@@ -26,6 +27,7 @@ import { SitesController } from './sites.controller.js';
     SitesModule,
     MaintenanceModule,
     OperationsModule,
+    SchedulesModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.API_RATE_LIMIT_PER_MINUTE }],

@@ -4,6 +4,8 @@ import { ACTIONS, type Action } from '../access/roles.js';
 import {
   DomainParam,
   EnableBody,
+  ExtendBody,
+  ExtendedSchema,
   MaintenanceChangeSchema,
   OperationBody,
   OperationIdParam,
@@ -50,7 +52,7 @@ export const API_ROUTES: ApiRoute[] = [
   {
     method: 'post',
     path: '/sites/{domain}/maintenance',
-    summary: 'Put the site into maintenance (idempotent: changed is false when it already was)',
+    summary: 'Put the site into maintenance, until disabled or for a set time (idempotent: changed is false when it already was)',
     action: 'operate',
     params: DomainParam,
     body: EnableBody,
@@ -63,6 +65,15 @@ export const API_ROUTES: ApiRoute[] = [
     action: 'operate',
     params: DomainParam,
     success: { status: 200, description: 'the site after the change', schema: MaintenanceChangeSchema },
+  },
+  {
+    method: 'post',
+    path: '/sites/{domain}/maintenance/extend',
+    summary: "Lengthen the set time of the site's active maintenance window",
+    action: 'operate',
+    params: DomainParam,
+    body: ExtendBody,
+    success: { status: 200, description: 'the window with its new end', schema: ExtendedSchema },
   },
   {
     method: 'post',

@@ -73,6 +73,7 @@ describe('the OpenAPI document', () => {
       'GET /api/v1/sites/cycle.com viewer',
       'POST /api/v1/operations operator',
       'POST /api/v1/sites/cycle.com/maintenance operator',
+      'POST /api/v1/sites/cycle.com/maintenance/extend operator',
     ]);
   });
 
@@ -141,6 +142,29 @@ describe('a deploy pipeline through the API', () => {
   });
 });
 
+describe('maintenance for a set time', () => {
+  it('enables a site for 2h through a window that starts now, extends it, and refuses to extend a site without one', async () => {
+    const { zone } = await givenSite(suite.ctx, suite.fake, 'timed.com');
+    const started = Date.now();
+    const enabled = await api.request('POST', '/api/v1/sites/timed.com/maintenance', { token: tokens.operator, body: { for: '2h', reason: 'Migrating' } });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ changed: true, site: { state: 'on', reason: 'Migrating' }, window: { status: 'active', timezone: 'UTC' } });
+    const endsAt = new Date(enabled.body.window.endsAt as string).getTime();
+    expect(Math.abs(endsAt - (started + 2 * 3_600_000))).toBeLessThan(30_000);
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
+
+    const page = await fetch(`${server.url}/maintenance?site=timed.com`);
+    expect(Math.abs(Number(page.headers.get('retry-after')) - (endsAt - Date.now()) / 1000)).toBeLessThan(30);
+
+    const extended = await api.request('POST', '/api/v1/sites/timed.com/maintenance/extend', { token: tokens.operator, body: { by: '30m' } });
+    expect(extended.status).toBe(200);
+    expect(new Date(extended.body.window.endsAt as string).getTime()).toBe(endsAt + 30 * 60_000);
+
+    const none = await api.request('POST', '/api/v1/sites/cycle.com/maintenance/extend', { token: tokens.operator, body: { by: '30m' } });
+    expect([none.status, none.body.code]).toEqual([404, 'not_found']);
+  }, 30_000);
+});
+
 describe('who may call what', () => {
   it('refuses every route without a token, or with one that is not ours, with 401', async () => {
     for (const route of routes) {
@@ -173,7 +197,7 @@ describe('who may call what', () => {
         refusals += 1;
       }
     }
-    expect(refusals).toBe(3); // the viewer's: enable, disable, operations (no route needs admin yet)
+    expect(refusals).toBe(4); // the viewer's: enable, extend, disable, operations (no route needs admin yet)
     const after = await suite.db.snapshot();
     expect(withoutTokenUse(after)).toEqual(withoutTokenUse(before));
   });
@@ -186,6 +210,7 @@ describe('who may call what', () => {
       ['GET', '/api/v1/sites/scoped-out.com'],
       ['POST', '/api/v1/sites/scoped-out.com/maintenance'],
       ['DELETE', '/api/v1/sites/scoped-out.com/maintenance'],
+      ['POST', '/api/v1/sites/scoped-out.com/maintenance/extend'],
     ]) {
       const refused = await api.request(method, path, { token: tokens.scoped });
       expect([path, refused.status, refused.body.code]).toEqual([path, 403, 'site_forbidden']);
@@ -197,6 +222,18 @@ describe('who may call what', () => {
 
     const mine = await api.request('GET', '/api/v1/sites/scoped-in.com', { token: tokens.scoped });
     expect(mine.status).toBe(200);
+
+    const selected = await api.request('POST', '/api/v1/operations', { token: tokens.scoped, body: { action: 'sync', selector: { all: true } } });
+    expect(selected.status).toBe(202);
+    expect(selected.body.sites.map((site: { domain: string }) => site.domain)).toEqual(['scoped-in.com']);
+    const othersOperation = await api.request('POST', '/api/v1/operations', { token: tokens.admin, body: { action: 'sync', sites: ['scoped-out.com'] } });
+    expect(othersOperation.status).toBe(202);
+    const readOthers = await api.request('GET', `/api/v1/operations/${othersOperation.body.id as string}`, { token: tokens.scoped });
+    expect([readOthers.status, readOthers.body.code]).toEqual([403, 'site_forbidden']);
+    // Both run on in the server: the later tests compare snapshots of the database.
+    for (const id of [selected.body.id as string, othersOperation.body.id as string]) {
+      expect(await finished(id)).toMatchObject({ status: 'completed', counts: { total: 1, pending: 0, failed: 0 } });
+    }
   });
 
   it('answers no cross-origin browser request', async () => {
@@ -242,6 +279,15 @@ describe('bad input', () => {
     ['selector.all false', 'POST', '/api/v1/operations', { action: 'enable', selector: { all: false } }, 'selector.all'],
     ['a reason for disable', 'POST', '/api/v1/operations', { action: 'disable', sites: ['cycle.com'], reason: 'x' }, 'reason'],
     ['an operation id that is not a uuid', 'GET', '/api/v1/operations/12', undefined, 'id'],
+    ['for and until together', 'POST', '/api/v1/sites/cycle.com/maintenance', { for: '2h', until: '2099-01-01T00:00Z' }, 'until'],
+    ['a negative duration', 'POST', '/api/v1/sites/cycle.com/maintenance', { for: '-2h' }, 'for'],
+    ['a duration of zero', 'POST', '/api/v1/sites/cycle.com/maintenance', { for: '0m' }, 'for'],
+    ['a duration over 7 days', 'POST', '/api/v1/sites/cycle.com/maintenance', { for: '8d' }, 'for'],
+    ['an end in the past', 'POST', '/api/v1/sites/cycle.com/maintenance', { until: '2020-01-01T00:00Z' }, 'until'],
+    ['an unknown time zone', 'POST', '/api/v1/sites/cycle.com/maintenance', { until: '2099-01-01 03:00', timezone: 'Mars/Olympus' }, 'timezone'],
+    ['a duration that is a number', 'POST', '/api/v1/sites/cycle.com/maintenance', { for: 7200 }, 'for'],
+    ['extend by and until together', 'POST', '/api/v1/sites/cycle.com/maintenance/extend', { by: '30m', until: '2099-01-01T00:00Z' }, 'by'],
+    ['extend with an unknown key', 'POST', '/api/v1/sites/cycle.com/maintenance/extend', { for: '30m' }, 'for'],
   ];
 
   it(`refuses ${badInputs.length} bad inputs with 400 naming the field, and writes nothing`, async () => {
@@ -313,6 +359,15 @@ describe('secrecy', () => {
     expect(api.answers.length).toBeGreaterThan(50);
   });
 });
+
+async function finished(operationId: string): Promise<{ status: string }> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const operation = await api.request('GET', `/api/v1/operations/${operationId}`, { token: tokens.admin });
+    if (operation.body.status !== 'running') return operation.body as { status: string };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Operation ${operationId} is still running after 20 s`);
+}
 
 /** A refused request still marks a valid token used; that column is not "something written" by the refused action. */
 function withoutTokenUse(snapshot: Record<string, unknown[]>): Record<string, unknown[]> {
