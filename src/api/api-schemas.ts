@@ -19,6 +19,17 @@ export const SiteListQuery = z.strictObject({
   offset: z.string().regex(/^\d+$/).optional().meta({ description: 'sites to skip (default 0)' }),
 });
 
+export const AuditQuery = z.strictObject({
+  domain: z.string().optional(),
+  action: z.enum(['enable', 'disable', 'sync', 'reconcile']).optional(),
+  outcome: z.enum(['pending', 'success', 'failed', 'skipped']).optional(),
+  actor: z.string().min(1).max(200).optional().meta({ description: 'e.g. api:deploy-shop, cli:alice, admin:ops@example.com' }),
+  since: timestamp.optional().meta({ description: 'rows created at or after this instant' }),
+  until: timestamp.optional().meta({ description: 'rows created before this instant' }),
+  limit: z.string().regex(/^\d+$/).optional().meta({ description: 'page size, 1–500 (default 100)' }),
+  offset: z.string().regex(/^\d+$/).optional(),
+});
+
 export const SiteShowQuery = z.strictObject({
   live: flag.optional().meta({ description: "true: read the zone's rules in Cloudflare and report drift" }),
 });
@@ -130,6 +141,25 @@ export const OperationSchema = z
     ),
   })
   .meta({ id: 'Operation' });
+
+const AuditEntry = z.object({
+  id: z.uuid(),
+  domain: z.string(),
+  action: z.enum(['enable', 'disable', 'sync', 'reconcile']),
+  outcome: z.enum(['pending', 'success', 'failed', 'skipped']),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  ruleIds: z.array(z.string()),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  durationMs: z.int().nullable(),
+  createdAt: timestamp,
+  completedAt: timestamp.nullable(),
+});
+
+export const AuditPageSchema = z
+  .object({ items: z.array(AuditEntry), total: z.int().min(0), limit: z.int(), offset: z.int() })
+  .meta({ id: 'AuditPage', description: 'newest first' });
 
 export const ProblemSchema = z
   .object({

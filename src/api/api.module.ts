@@ -9,11 +9,13 @@ import type { AppConfig } from '../config/config.schema.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
 import { OperationsModule } from '../operations/operations.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
+import { LogsModule } from '../logs/logs.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { apiBody } from './api-body.middleware.js';
 import { API_PREFIX } from './api-controller.decorator.js';
 import { ApiAuthGuard } from './api-auth.guard.js';
 import { ApiThrottlerGuard } from './api-throttler.guard.js';
+import { AuditLogController } from './audit-log.controller.js';
 import { DOCS_ASSETS_PATH, DocsController, OpenApiController, UnknownRouteController } from './docs.controller.js';
 import { OperationsController } from './operations.controller.js';
 import { ScopedSites } from './scoped-sites.js';
@@ -28,13 +30,14 @@ import { SitesController } from './sites.controller.js';
     MaintenanceModule,
     OperationsModule,
     SchedulesModule,
+    LogsModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => [{ ttl: 60_000, limit: config.API_RATE_LIMIT_PER_MINUTE }],
     }),
   ],
   providers: [ApiAuthGuard, ApiThrottlerGuard, ScopedSites],
-  controllers: [SitesController, OperationsController, OpenApiController, DocsController, UnknownRouteController],
+  controllers: [SitesController, OperationsController, AuditLogController, OpenApiController, DocsController, UnknownRouteController],
 })
 export class ApiModule {
   /** Before the app listens: the API parses its own bodies (the server has no body parser), and serves the reference's files. */

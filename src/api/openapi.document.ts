@@ -2,6 +2,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import { ACTIONS, type Action } from '../access/roles.js';
 import {
+  AuditPageSchema,
+  AuditQuery,
   DomainParam,
   EnableBody,
   ExtendBody,
@@ -90,6 +92,14 @@ export const API_ROUTES: ApiRoute[] = [
     action: 'read',
     params: OperationIdParam,
     success: { status: 200, description: 'the operation', schema: OperationSchema },
+  },
+  {
+    method: 'get',
+    path: '/audit-log',
+    summary: "The audit log of the token's sites, newest first, filtered and a page at a time",
+    action: 'read',
+    query: AuditQuery,
+    success: { status: 200, description: 'a page of audit rows', schema: AuditPageSchema },
   },
 ];
 

@@ -1,7 +1,6 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { ApiPrincipal } from '../api-tokens/api-tokens.service.js';
 import { CloudflareApiError } from '../cloudflare/cloudflare-api.error.js';
-import { ValidationError } from '../common/errors.js';
 import { parseReason } from '../common/free-text.validation.js';
 import type { MaintenanceResult } from '../maintenance/maintenance-result.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
@@ -12,12 +11,10 @@ import { SitesService } from '../sites/sites.service.js';
 import { EnableBody, ExtendBody, SiteListQuery, SiteShowQuery, type WindowBody } from './api-schemas.js';
 import { ApiController } from './api-controller.decorator.js';
 import { apiActor, Principal, Requires } from './principal.js';
+import { pageOf } from './page-query.js';
 import { ScopedSites } from './scoped-sites.js';
 import { siteBody } from './site-body.js';
 import { parseInput } from './zod-input.js';
-
-const DEFAULT_PAGE = 100;
-const MAX_PAGE = 500;
 
 @ApiController('sites')
 export class SitesController {
@@ -33,8 +30,7 @@ export class SitesController {
   @Requires('read')
   async list(@Principal() principal: ApiPrincipal, @Query() rawQuery: unknown) {
     const query = parseInput(SiteListQuery, rawQuery, 'query');
-    const limit = pageNumber(query.limit, DEFAULT_PAGE, 'limit', 1, MAX_PAGE);
-    const offset = pageNumber(query.offset, 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    const { limit, offset } = pageOf(query);
     const sites = await this.scoped.select(principal, {
       all: true,
       apiKeyName: query.apiKey,
@@ -111,13 +107,4 @@ export class SitesController {
 
 function windowBody(window: ScheduledMaintenance): WindowBody {
   return { id: window.id, status: window.status, endsAt: window.endsAt.toISOString(), timezone: window.timezone };
-}
-
-function pageNumber(raw: string | undefined, fallback: number, field: string, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ValidationError(`Invalid query.${field} "${raw}": expected a whole number from ${min} to ${max}.`, { field });
-  }
-  return value;
 }

@@ -68,6 +68,7 @@ describe('the OpenAPI document', () => {
     expect(validator.version).toBe('3.1');
     expect(routes.map((route) => `${route.method} ${route.path} ${route.role}`).sort()).toEqual([
       'DELETE /api/v1/sites/cycle.com/maintenance operator',
+      'GET /api/v1/audit-log viewer',
       'GET /api/v1/operations/00000000-0000-4000-8000-000000000000 viewer',
       'GET /api/v1/sites viewer',
       'GET /api/v1/sites/cycle.com viewer',
@@ -133,6 +134,26 @@ describe('a deploy pipeline through the API', () => {
     expect(all.body.items.map((site: { domain: string }) => site.domain)).toEqual(['cycle.com', 'scoped-in.com', 'scoped-out.com']);
     const page = await api.request('GET', '/api/v1/sites?limit=1&offset=1&apiKey=primary&active=true&inMaintenance=false', { token: tokens.viewer });
     expect(page.body).toMatchObject({ total: 3, limit: 1, offset: 1, items: [{ domain: 'scoped-in.com', apiKey: 'primary' }] });
+  });
+
+  it('pages the audit log with filters, newest first, and only on the sites of a restricted token', async () => {
+    const mine = await api.request('GET', '/api/v1/audit-log?domain=cycle.com&actor=api:operator-token', { token: tokens.viewer });
+    expect(mine.status).toBe(200);
+    expect(mine.body.total).toBe(4);
+    expect(mine.body.items.map((row: { action: string; outcome: string }) => `${row.action} ${row.outcome}`)).toEqual([
+      'disable skipped',
+      'disable success',
+      'enable skipped',
+      'enable success',
+    ]);
+    const page = await api.request('GET', '/api/v1/audit-log?domain=cycle.com&outcome=skipped&action=enable&limit=1&offset=0', { token: tokens.viewer });
+    expect(page.body).toMatchObject({ total: 1, limit: 1, items: [{ reason: null, actor: 'api:operator-token' }] });
+    const later = await api.request('GET', `/api/v1/audit-log?domain=cycle.com&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, {
+      token: tokens.viewer,
+    });
+    expect(later.body).toMatchObject({ total: 0, items: [] });
+    const scoped = await api.request('GET', '/api/v1/audit-log?domain=cycle.com', { token: tokens.scoped });
+    expect(scoped.body).toMatchObject({ total: 0, items: [] });
   });
 
   it('records when a token was last used', async () => {
@@ -286,6 +307,10 @@ describe('bad input', () => {
     ['an end in the past', 'POST', '/api/v1/sites/cycle.com/maintenance', { until: '2020-01-01T00:00Z' }, 'until'],
     ['an unknown time zone', 'POST', '/api/v1/sites/cycle.com/maintenance', { until: '2099-01-01 03:00', timezone: 'Mars/Olympus' }, 'timezone'],
     ['a duration that is a number', 'POST', '/api/v1/sites/cycle.com/maintenance', { for: 7200 }, 'for'],
+    ['an audit filter on a bad domain', 'GET', '/api/v1/audit-log?domain=not_a_domain', undefined, 'domain'],
+    ['an audit filter on an unknown action', 'GET', '/api/v1/audit-log?action=delete', undefined, 'action'],
+    ['an audit since that is not a time', 'GET', '/api/v1/audit-log?since=yesterday', undefined, 'since'],
+    ['an audit limit too large', 'GET', '/api/v1/audit-log?limit=1000', undefined, 'limit'],
     ['extend by and until together', 'POST', '/api/v1/sites/cycle.com/maintenance/extend', { by: '30m', until: '2099-01-01T00:00Z' }, 'by'],
     ['extend with an unknown key', 'POST', '/api/v1/sites/cycle.com/maintenance/extend', { for: '30m' }, 'for'],
   ];
