@@ -43,6 +43,29 @@ export const EnableBody = z
   })
   .meta({ id: 'EnableRequest', description: 'with for or until, maintenance for a set time: a one-off window that starts now and that the scheduler ends' });
 
+export const ScheduleIdParam = z.object({ id: z.uuid() });
+
+export const ScheduleListQuery = z.strictObject({
+  all: flag.optional().meta({ description: 'true: finished and cancelled windows too' }),
+});
+
+const scheduleFields = {
+  title: z.string().meta({ description: 'at most 200 characters' }),
+  description: z.string().nullable().optional(),
+  reason: z.string().nullable().optional().meta({ description: 'the public message on the maintenance page; also the audit reason' }),
+  sites: z.array(z.string()).min(1).max(1000).meta({ description: 'domains of registered sites' }),
+  start: z.string().meta({ description: 'ISO 8601 with an offset, or a local time read in timezone' }),
+  end: z.string().nullable().optional().meta({ description: 'give end or durationMinutes' }),
+  durationMinutes: z.int().nullable().optional(),
+  timezone: z.string().nullable().optional().meta({ description: 'IANA zone; UTC when omitted' }),
+  recurrence: z.string().nullable().optional().meta({ description: 'a five-field cron expression, read in timezone' }),
+  autoEnable: z.boolean().optional(),
+  autoDisable: z.boolean().optional(),
+};
+
+export const ScheduleCreateBody = z.strictObject(scheduleFields).meta({ id: 'ScheduleCreateRequest' });
+export const ScheduleUpdateBody = z.strictObject(scheduleFields).partial().meta({ id: 'ScheduleUpdateRequest', description: 'only the fields to change' });
+
 export const ExtendBody = z
   .strictObject({
     by: z.string().optional().meta({ description: 'how much longer (30m, 1h, …)' }),
@@ -142,6 +165,26 @@ export const OperationSchema = z
   })
   .meta({ id: 'Operation' });
 
+export const ScheduleSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string().nullable(),
+    reason: z.string().nullable(),
+    status: z.string(),
+    startsAt: timestamp,
+    endsAt: timestamp,
+    timezone: z.string(),
+    recurrence: z.string().nullable(),
+    autoEnable: z.boolean(),
+    autoDisable: z.boolean(),
+    createdBy: z.string(),
+    sites: z.array(z.object({ domain: z.string(), execution: z.string() })),
+  })
+  .meta({ id: 'Schedule' });
+
+export const ScheduleListSchema = z.object({ items: z.array(ScheduleSchema) }).meta({ id: 'ScheduleList' });
+
 const AuditEntry = z.object({
   id: z.uuid(),
   domain: z.string(),
@@ -178,4 +221,5 @@ export const ProblemSchema = z
 
 export type SiteBody = z.infer<typeof SiteSchema>;
 export type WindowBody = z.infer<typeof WindowRef>;
+export type ScheduleBody = z.infer<typeof ScheduleSchema>;
 export type OperationBodyOut = z.infer<typeof OperationSchema>;

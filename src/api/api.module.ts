@@ -18,6 +18,7 @@ import { ApiThrottlerGuard } from './api-throttler.guard.js';
 import { AuditLogController } from './audit-log.controller.js';
 import { DOCS_ASSETS_PATH, DocsController, OpenApiController, UnknownRouteController } from './docs.controller.js';
 import { OperationsController } from './operations.controller.js';
+import { SchedulesController } from './schedules.controller.js';
 import { ScopedSites } from './scoped-sites.js';
 import { SitesController } from './sites.controller.js';
 
@@ -37,7 +38,7 @@ import { SitesController } from './sites.controller.js';
     }),
   ],
   providers: [ApiAuthGuard, ApiThrottlerGuard, ScopedSites],
-  controllers: [SitesController, OperationsController, AuditLogController, OpenApiController, DocsController, UnknownRouteController],
+  controllers: [SitesController, OperationsController, SchedulesController, AuditLogController, OpenApiController, DocsController, UnknownRouteController],
 })
 export class ApiModule {
   /** Before the app listens: the API parses its own bodies (the server has no body parser), and serves the reference's files. */

@@ -13,6 +13,12 @@ import {
   OperationIdParam,
   OperationSchema,
   ProblemSchema,
+  ScheduleCreateBody,
+  ScheduleIdParam,
+  ScheduleListQuery,
+  ScheduleListSchema,
+  ScheduleSchema,
+  ScheduleUpdateBody,
   SiteDetailSchema,
   SiteListQuery,
   SiteListSchema,
@@ -21,7 +27,7 @@ import {
 import { PROBLEM_CODES, PROBLEM_CONTENT_TYPE } from './problem.js';
 
 interface ApiRoute {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI's form, under /api/v1. */
   path: string;
   summary: string;
@@ -29,7 +35,7 @@ interface ApiRoute {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  success: { status: 200 | 202; description: string; schema: z.ZodType };
+  success: { status: 200 | 201 | 202; description: string; schema: z.ZodType };
 }
 
 /** Every route of /api/v1 behind a token, with the action of the permission model it needs. */
@@ -93,6 +99,49 @@ export const API_ROUTES: ApiRoute[] = [
     params: OperationIdParam,
     success: { status: 200, description: 'the operation', schema: OperationSchema },
   },
+  {
+    method: 'get',
+    path: '/schedules',
+    summary: "The maintenance windows of the token's sites not finished yet, soonest first (all=true: every one)",
+    action: 'read',
+    query: ScheduleListQuery,
+    success: { status: 200, description: 'the windows', schema: ScheduleListSchema },
+  },
+  {
+    method: 'post',
+    path: '/schedules',
+    summary: 'Plan a maintenance window (once, or recurring)',
+    action: 'operate',
+    body: ScheduleCreateBody,
+    success: { status: 201, description: 'the window', schema: ScheduleSchema },
+  },
+  {
+    method: 'get',
+    path: '/schedules/{id}',
+    summary: 'One maintenance window and how each of its sites fared',
+    action: 'read',
+    params: ScheduleIdParam,
+    success: { status: 200, description: 'the window', schema: ScheduleSchema },
+  },
+  {
+    method: 'patch',
+    path: '/schedules/{id}',
+    summary: 'Change a window (an active one: its end, title, description and message only)',
+    action: 'operate',
+    params: ScheduleIdParam,
+    body: ScheduleUpdateBody,
+    success: { status: 200, description: 'the window', schema: ScheduleSchema },
+  },
+  ...(['cancel', 'start', 'end'] as const).map(
+    (verb): ApiRoute => ({
+      method: 'post',
+      path: `/schedules/{id}/${verb}`,
+      summary: { cancel: 'Cancel a window', start: 'Start a scheduled window now', end: 'End an active window now' }[verb],
+      action: 'operate',
+      params: ScheduleIdParam,
+      success: { status: 200, description: 'the window afterwards', schema: ScheduleSchema },
+    }),
+  ),
   {
     method: 'get',
     path: '/audit-log',

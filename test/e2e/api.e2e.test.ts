@@ -70,9 +70,16 @@ describe('the OpenAPI document', () => {
       'DELETE /api/v1/sites/cycle.com/maintenance operator',
       'GET /api/v1/audit-log viewer',
       'GET /api/v1/operations/00000000-0000-4000-8000-000000000000 viewer',
+      'GET /api/v1/schedules viewer',
+      'GET /api/v1/schedules/00000000-0000-4000-8000-000000000000 viewer',
       'GET /api/v1/sites viewer',
       'GET /api/v1/sites/cycle.com viewer',
+      'PATCH /api/v1/schedules/00000000-0000-4000-8000-000000000000 operator',
       'POST /api/v1/operations operator',
+      'POST /api/v1/schedules operator',
+      'POST /api/v1/schedules/00000000-0000-4000-8000-000000000000/cancel operator',
+      'POST /api/v1/schedules/00000000-0000-4000-8000-000000000000/end operator',
+      'POST /api/v1/schedules/00000000-0000-4000-8000-000000000000/start operator',
       'POST /api/v1/sites/cycle.com/maintenance operator',
       'POST /api/v1/sites/cycle.com/maintenance/extend operator',
     ]);
@@ -186,6 +193,44 @@ describe('maintenance for a set time', () => {
   }, 30_000);
 });
 
+describe('maintenance windows', () => {
+  it('plans, lists, shows, changes, starts, ends and cancels windows', async () => {
+    const { zone } = await givenSite(suite.ctx, suite.fake, 'windowed.com');
+    const start = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await api.request('POST', '/api/v1/schedules', {
+      token: tokens.operator,
+      body: { title: 'Upgrade', reason: 'Back soon', sites: ['windowed.com'], start, durationMinutes: 30 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ title: 'Upgrade', status: 'scheduled', createdBy: 'api:operator-token', sites: [{ domain: 'windowed.com', execution: 'pending' }] });
+    const id = created.body.id as string;
+
+    const listed = await api.request('GET', '/api/v1/schedules', { token: tokens.viewer });
+    expect(listed.body.items.map((window: { id: string }) => window.id)).toContain(id);
+    const hidden = await api.request('GET', '/api/v1/schedules', { token: tokens.scoped });
+    expect(hidden.body.items.map((window: { id: string }) => window.id)).not.toContain(id);
+    const refused = await api.request('GET', `/api/v1/schedules/${id}`, { token: tokens.scoped });
+    expect([refused.status, refused.body.code]).toEqual([403, 'site_forbidden']);
+
+    const changed = await api.request('PATCH', `/api/v1/schedules/${id}`, { token: tokens.operator, body: { title: 'Database upgrade' } });
+    expect(changed.body).toMatchObject({ title: 'Database upgrade' });
+
+    const started = await api.request('POST', `/api/v1/schedules/${id}/start`, { token: tokens.operator });
+    expect(started.body).toMatchObject({ status: 'active', sites: [{ execution: 'enabled' }] });
+    expect(suite.fake.pageRules(zone.id)).toHaveLength(1);
+    const ended = await api.request('POST', `/api/v1/schedules/${id}/end`, { token: tokens.operator });
+    expect(ended.status).toBe(200);
+    expect(ended.body.status).toBe('completed');
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
+
+    const another = await api.request('POST', '/api/v1/schedules', { token: tokens.operator, body: { title: 'Later', sites: ['windowed.com'], start, end: new Date(Date.parse(start) + 60_000).toISOString() } });
+    const cancelled = await api.request('POST', `/api/v1/schedules/${another.body.id as string}/cancel`, { token: tokens.operator });
+    expect(cancelled.body.status).toBe('cancelled');
+    const outside = await api.request('POST', '/api/v1/schedules', { token: tokens.scoped, body: { title: 'Mine?', sites: ['scoped-out.com'], start, durationMinutes: 5 } });
+    expect([outside.status, outside.body.code]).toEqual([403, 'site_forbidden']);
+  }, 30_000);
+});
+
 describe('who may call what', () => {
   it('refuses every route without a token, or with one that is not ours, with 401', async () => {
     for (const route of routes) {
@@ -213,12 +258,12 @@ describe('who may call what', () => {
     let refusals = 0;
     for (const role of ROLES) {
       for (const route of routes.filter((candidate) => ROLES.indexOf(candidate.role) > ROLES.indexOf(role))) {
-        const refused = await api.request(route.method, route.path, { token: tokens[role], body: route.method === 'POST' ? {} : undefined });
+        const refused = await api.request(route.method, route.path, { token: tokens[role], body: ['POST', 'PATCH'].includes(route.method) ? {} : undefined });
         expect([role, route.method, route.path, refused.status, refused.body.code]).toEqual([role, route.method, route.path, 403, 'role_forbidden']);
         refusals += 1;
       }
     }
-    expect(refusals).toBe(4); // the viewer's: enable, extend, disable, operations (no route needs admin yet)
+    expect(refusals).toBe(9); // the viewer's: enable, extend, disable, operations, and five on windows (no route needs admin yet)
     const after = await suite.db.snapshot();
     expect(withoutTokenUse(after)).toEqual(withoutTokenUse(before));
   });
@@ -311,6 +356,9 @@ describe('bad input', () => {
     ['an audit filter on an unknown action', 'GET', '/api/v1/audit-log?action=delete', undefined, 'action'],
     ['an audit since that is not a time', 'GET', '/api/v1/audit-log?since=yesterday', undefined, 'since'],
     ['an audit limit too large', 'GET', '/api/v1/audit-log?limit=1000', undefined, 'limit'],
+    ['a window without a start', 'POST', '/api/v1/schedules', { title: 'x', sites: ['cycle.com'], durationMinutes: 5 }, 'start'],
+    ['a window with end and duration', 'POST', '/api/v1/schedules', { title: 'x', sites: ['cycle.com'], start: '2099-01-01T00:00Z', end: '2099-01-01T01:00Z', durationMinutes: 5 }, 'end'],
+    ['a window change of an unknown field', 'PATCH', '/api/v1/schedules/00000000-0000-4000-8000-000000000000', { colour: 'red' }, 'colour'],
     ['extend by and until together', 'POST', '/api/v1/sites/cycle.com/maintenance/extend', { by: '30m', until: '2099-01-01T00:00Z' }, 'by'],
     ['extend with an unknown key', 'POST', '/api/v1/sites/cycle.com/maintenance/extend', { for: '30m' }, 'for'],
   ];
