@@ -1,9 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { BaseEntity, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { Role } from '../access/roles.js';
 
-/** A token a deploy pipeline calls the HTTP API with; created with `maintenance api-tokens create`. */
+/** A token a deploy pipeline calls the HTTP API with; created with `maintenance api-tokens create` or in the panel. */
 @Entity('api_tokens')
-export class ApiToken {
+export class ApiToken extends BaseEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Role } from '../access/roles.js';
 import type { SiteScope } from '../access/site-scope.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { NotFoundError, ValidationError } from '../common/errors.js';
+import { AppError, NotFoundError, ValidationError } from '../common/errors.js';
 import { SiteSelectionService } from '../sites/site-selection.service.js';
 import { issueSecret, secretMatches, splitToken, visiblePrefix } from './api-token-secret.js';
 import { parseExpiry, parseRole, parseTokenName } from './api-token-input.validation.js';
@@ -70,8 +70,10 @@ export class ApiTokensService {
     if (input.sites?.length && input.apiKeyName !== undefined) {
       throw new ValidationError('Give --sites or --api-key, not both: a token is restricted by domain or by Cloudflare key.', { field: 'sites' });
     }
-    const siteDomains = input.sites?.length ? (await this.selection.select({ domains: input.sites })).map((site) => site.domain) : [];
-    const apiKeyIds = input.apiKeyName === undefined ? [] : [(await this.apiKeys.findByName(input.apiKeyName)).id];
+    const siteDomains = input.sites?.length
+      ? (await asInput('sites', () => this.selection.select({ domains: input.sites }))).map((site) => site.domain)
+      : [];
+    const apiKeyIds = input.apiKeyName === undefined ? [] : [(await asInput('apiKeyName', () => this.apiKeys.findByName(input.apiKeyName!))).id];
     const taken = () => new ValidationError(`An API token named ${name} already exists; revoke it first or choose another name.`, { field: 'name' });
     if (await this.live(name)) throw taken();
     const secret = issueSecret();
@@ -97,7 +99,8 @@ export class ApiTokensService {
     const token = await this.live(name);
     if (!token) throw new NotFoundError(`There is no API token ${name} that is not revoked; \`maintenance api-tokens list\` lists them.`);
     await this.repository.update({ id: token.id }, { revokedAt: now });
-    return this.view({ ...token, revokedAt: now }, now);
+    token.revokedAt = now;
+    return this.view(token, now);
   }
 
   /** The caller behind a presented token; a refusal says why (an unknown and a malformed token alike: `invalid`). */
@@ -132,6 +135,16 @@ export class ApiTokensService {
 
   private async keyNames(): Promise<Map<string, string>> {
     return new Map((await this.apiKeys.list()).map((key) => [key.id, key.name]));
+  }
+}
+
+/** A site or key the input names that does not exist is bad input in that field (exit 2, the message beside it). */
+async function asInput<T>(field: string, lookup: () => Promise<T>): Promise<T> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (error instanceof AppError && (error.kind === 'not_found' || error.kind === 'validation')) throw new ValidationError(error.message, { field });
+    throw error;
   }
 }
 
