@@ -28,7 +28,8 @@ export interface SessionUser {
 }
 
 export interface AdminUserChanges {
-  role?: Role;
+  /** One of ROLES, checked here. */
+  role?: string;
   scope?: SiteScope;
   active?: boolean;
 }
@@ -154,10 +155,6 @@ export class AdminUsersService {
     const email = parseEmail(rawEmail);
     const user = await this.existing(this.repository, email);
     return { email, sessionsEnded: await endSessions(this.dataSource.manager, user.id) };
-  }
-
-  async findByEmail(rawEmail: string): Promise<AdminUserView> {
-    return view(await this.existing(this.repository, parseEmail(rawEmail)));
   }
 
   private async existing(repository: Repository<AdminUser>, email: string): Promise<AdminUser> {

@@ -50,9 +50,11 @@ export function timedMaintenanceView({ window, run }: { window: ScheduledMainten
 
 export function timedMaintenanceText(view: ReturnType<typeof timedMaintenanceView>): string {
   const { sites } = view;
+  const counts = `${sites.enabled} enabled, ${sites.alreadyOn} already in maintenance (left as they are at the end), ${sites.failed} failed`;
   const lines = [
-    `In maintenance until ${view.localEnd} (window ${view.windowId}, ${view.status}): ` +
-      `${sites.enabled} enabled, ${sites.alreadyOn} already in maintenance (left as they are at the end), ${sites.failed} failed.`,
+    view.status === 'active'
+      ? `In maintenance until ${view.localEnd} (window ${view.windowId}): ${counts}.`
+      : `Not in maintenance: window ${view.windowId} is ${view.status} (${counts}).`,
     ...sites.failures.map((failure) => `  ${failure.domain}: ${failure.error}`),
   ];
   if (view.status === 'active') lines.push(`The scheduler takes them out then; \`maintenance extend ${view.windowId} --by 30m\` makes it longer.`);

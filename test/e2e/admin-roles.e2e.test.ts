@@ -50,6 +50,17 @@ describe('a viewer', () => {
     expect(list.records[0].bulkActions).toEqual([]);
     expect((await viewer.list(WINDOWS)).records).toEqual([]);
     expect((await viewer.list('MaintenanceLog')).meta.total).toBe(await logCount());
+
+    // The navigation the page is drawn from links only the resources whose list the role may see.
+    const page = await viewer.request('/admin/resources/CloudflareSite');
+    const state = JSON.parse(/window\.REDUX_STATE = (.*);\n/.exec(page.text)![1]) as { resources: { id: string; href: string | null }[] };
+    expect(Object.fromEntries(state.resources.map((resource) => [resource.id, resource.href !== null]))).toEqual({
+      CloudflareSite: true,
+      ScheduledMaintenance: true,
+      CloudflareApiKey: false,
+      MaintenanceLog: true,
+      AdminUser: false,
+    });
   });
 
   it('is refused with 403 when it posts Enable, Disable, Sync, Reconcile or a bulk action directly, and nothing is written', async () => {
@@ -233,5 +244,12 @@ describe("the Enable form's set time", () => {
       [window.id],
     );
     expect(seconds).toBe(9000);
+
+    // The maintenance page of the running server counts down to the (extended) end.
+    const page = await fetch(`${suite.server.url}/maintenance?site=roles-timed.com`);
+    expect(page.status).toBe(503);
+    const retryAfter = Number(page.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(9000 - 120);
+    expect(retryAfter).toBeLessThanOrEqual(9000);
   });
 });

@@ -42,7 +42,16 @@ describe('maintenance enable --for / --until, and extend', () => {
     const local = soon.toLocaleString('sv-SE', { timeZone: 'Europe/Berlin' }).slice(0, 16);
     const ok = await cli(['enable', 'cli-until.com', '--until', local, '--timezone', 'Europe/Berlin']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^In maintenance until \w+ \d+ \w+ \d{4}, \d\d:\d\d (CET|CEST) \(window [0-9a-f-]{36}, active\): 1 enabled/);
+    expect(ok.stdout).toMatch(/^In maintenance until \w+ \d+ \w+ \d{4}, \d\d:\d\d (CET|CEST) \(window [0-9a-f-]{36}\): 1 enabled/);
+  });
+
+  it('exits 1 and says so when no site could go into maintenance (the window is failed, nothing to end)', async () => {
+    const zone = await givenCliSite('cli-inactive.com');
+    expect((await cli(['sites', 'update', 'cli-inactive.com', '--inactive'])).code).toBe(0);
+    const result = await cli(['enable', 'cli-inactive.com', '--for', '1h']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Not in maintenance: window [0-9a-f-]{36} is failed \(0 enabled, 0 already in maintenance \(left as they are at the end\), 1 failed\)\.\n {2}cli-inactive.com: .*inactive/);
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
   });
 
   it.each([

@@ -66,7 +66,7 @@ describe('AdminUsersService', () => {
 
   it('keeps one active admin of every site, even when two admins demote each other at the same time', async () => {
     const other = await users.create({ email: 'second-admin@example.com', password: PASSWORD, role: 'admin' });
-    const first = await users.findByEmail('ops@example.com');
+    const first = (await users.list()).find((user) => user.email === 'ops@example.com')!;
 
     const results = await Promise.allSettled([users.update(first.id, { role: 'viewer' }), users.update(other.id, { role: 'operator' })]);
 
@@ -77,7 +77,7 @@ describe('AdminUsersService', () => {
     expect(admins).toHaveLength(1);
     // Restricting or deactivating the last one is refused too; the other, now no admin, can be deactivated.
     const [{ email }] = admins;
-    const last = await users.findByEmail(email);
+    const last = (await users.list()).find((user) => user.email === email)!;
     await expect(users.update(last.id, { scope: { domains: ['shop.com'], apiKeyIds: [] } })).rejects.toMatchObject({ kind: 'conflict' });
     await expect(users.update(last.id, { active: false })).rejects.toMatchObject({ kind: 'conflict' });
     const demoted = last.id === first.id ? other : first;

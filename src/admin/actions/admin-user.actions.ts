@@ -56,7 +56,7 @@ export function editUserAction(services: AdminServices): AdminAction {
       if (request.method !== 'post') return { record: context.record!.toJSON(context.currentAdmin) };
       try {
         const role = textField(request, 'role');
-        const changes: AdminUserChanges = { role: role || undefined, scope: await scopeOf(services, request) } as AdminUserChanges;
+        const changes: AdminUserChanges = { role: role || undefined, scope: await scopeOf(services, request) };
         const { user, changed } = await services.get(AdminUsersService).update(paramOf(context, 'id'), changes);
         return await savedResponse(context, user.id, changed.length ? `Saved ${user.email}: ${changed.join(', ')} changed.` : `Nothing to change on ${user.email}.`);
       } catch (error) {

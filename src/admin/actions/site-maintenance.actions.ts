@@ -45,9 +45,11 @@ async function enableForSetTime(
   const { window, run } = await services.get(ScheduledMaintenanceService).startTimed({ domains, reason: reasonOf(request), ...setTime }, actorOf(context));
   const sites = run.sites;
   const failures = sites?.failures.map((failure) => `${failure.domain}: ${failure.error}`) ?? [];
+  const counts = `${sites?.enabled ?? 0} enabled, ${sites?.alreadyOn ?? 0} already in maintenance, ${sites?.failed ?? 0} failed`;
   const message =
-    `In maintenance until ${formatInZone(window.endsAt, window.timezone)}: ${sites?.enabled ?? 0} enabled, ` +
-    `${sites?.alreadyOn ?? 0} already in maintenance, ${sites?.failed ?? 0} failed; the window "${window.title}" takes them out then.`;
+    window.status === 'active'
+      ? `In maintenance until ${formatInZone(window.endsAt, window.timezone)}: ${counts}; the window "${window.title}" takes them out then.`
+      : `Not in maintenance: the window "${window.title}" is ${window.status} (${counts}).`;
   return { message: [message, ...failures].join(' '), type: sites?.failed ? 'error' : 'success' };
 }
 
