@@ -9,6 +9,8 @@ import { SiteAccess1796590032587 } from './1796590032587-site-access.js';
 import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
 import { AdminUserRoles1796590066260 } from './1796590066260-admin-user-roles.js';
 import { SitePageChanges1796590162625 } from './1796590162625-site-page-changes.js';
+import { ApiTokens1796590081389 } from './1796590081389-api-tokens.js';
+import { ApiOperations1796590500000 } from './1796590500000-api-operations.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -23,4 +25,6 @@ export const migrations = [
   SettingsAudit1796590248414,
   AdminUserRoles1796590066260,
   SitePageChanges1796590162625,
+  ApiTokens1796590081389,
+  ApiOperations1796590500000,
 ];

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module.js';
+import { ApiModule } from './api/api.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -27,6 +28,7 @@ export class AppModule {
         MaintenancePageModule,
         SchedulerModule,
         AdminModule,
+        ApiModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AdminModule } from './admin/admin.module.js';
+import { ApiModule } from './api/api.module.js';
 import { AppModule } from './app.module.js';
 import { MaintenancePageModule } from './maintenance-page/maintenance-page.module.js';
 import { escapeControlCharacters } from './common/control-characters.js';
@@ -16,6 +17,8 @@ async function bootstrap(): Promise<void> {
   // Only the server needs it (the admin panel's sessions): refused here, before anything is opened.
   resolveSessionSecret(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
+    // No body parser for the whole server: the admin panel and the API each parse their own (AdminModule, ApiModule).
+    bodyParser: false,
     logger: new TerminalSafeLogger({ logLevels: ['log', 'warn', 'error'] }),
   });
   // In place of app.enableShutdownHooks(): the operations in flight are drained before Nest closes.
@@ -33,6 +36,7 @@ async function bootstrap(): Promise<void> {
   app.set('trust proxy', config.TRUSTED_PROXIES);
   MaintenancePageModule.mount(app);
   AdminModule.mount(app);
+  ApiModule.mount(app);
   await app.listen(config.PORT);
   const database = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded database in ${config.DATA_DIR}`;
   new Logger('Bootstrap').log(`Listening on ${await app.getUrl()} with the ${database}`);

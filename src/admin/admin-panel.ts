@@ -27,6 +27,7 @@ import { adminErrorHandler } from './request-errors.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { adminUsersResource } from './resources/admin-users.resource.js';
 import { apiKeysResource } from './resources/api-keys.resource.js';
+import { apiTokensResource } from './resources/api-tokens.resource.js';
 import { maintenanceLogsResource } from './resources/maintenance-logs.resource.js';
 import { scheduledMaintenancesResource } from './resources/scheduled-maintenances.resource.js';
 import { sitesResource } from './resources/sites.resource.js';
@@ -52,6 +53,7 @@ function resources(services: AdminServices): AdminResource[] {
     apiKeysResource(services),
     maintenanceLogsResource(),
     adminUsersResource(services),
+    apiTokensResource(services),
   ].map(guardedResource);
 }
 

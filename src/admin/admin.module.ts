@@ -9,6 +9,7 @@ import { ADMIN_ROOT_PATH, adminPanelUrl } from '../admin-users/admin-panel-url.j
 import { AdminUsersModule } from '../admin-users/admin-users.module.js';
 import { AdminUsersService } from '../admin-users/admin-users.service.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { resolveSessionSecret } from '../config/session-secret.js';
@@ -57,7 +58,7 @@ async function openAdminPanel(config: AppConfig, dataSource: DataSource, moduleR
 
 /** The admin panel, for the server only: the CLI's module never imports it (docs/stack-notes.md#the-cli-stays-small). */
 @Module({
-  imports: [ApiKeysModule, SitesModule, LogsModule, MaintenanceModule, SchedulesModule, AdminUsersModule],
+  imports: [ApiKeysModule, ApiTokensModule, SitesModule, LogsModule, MaintenanceModule, SchedulesModule, AdminUsersModule],
   providers: [DashboardService, { provide: ADMIN_PANEL, inject: [APP_CONFIG, DataSource, ModuleRef], useFactory: openAdminPanel }],
 })
 export class AdminModule implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminUsersModule } from '../admin-users/admin-users.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module.js';
 import { ConfigModule } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -13,6 +14,7 @@ import { BulkCommandRunner } from './bulk-runner.js';
 import { CliOutput } from './cli-output.js';
 import { ADMIN_SUBCOMMANDS, AdminCommand } from './commands/admin.command.js';
 import { API_KEYS_SUBCOMMANDS, ApiKeysCommand } from './commands/api-keys.command.js';
+import { API_TOKENS_SUBCOMMANDS, ApiTokensCommand } from './commands/api-tokens.command.js';
 import { DbMigrateCommand } from './commands/db-migrate.command.js';
 import { DbCommand } from './commands/db.command.js';
 import { DisableCommand } from './commands/disable.command.js';
@@ -47,6 +49,7 @@ export class CliModule {
         MaintenanceModule,
         SchedulesModule,
         AdminUsersModule,
+        ApiTokensModule,
       ],
       providers: [
         CliOutput,
@@ -73,6 +76,8 @@ export class CliModule {
         ProcessScheduledCommand,
         AdminCommand,
         ...ADMIN_SUBCOMMANDS,
+        ApiTokensCommand,
+        ...API_TOKENS_SUBCOMMANDS,
       ],
     };
   }

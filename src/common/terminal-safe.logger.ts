@@ -12,7 +12,9 @@ export class TerminalSafeLogger extends ConsoleLogger {
     return super.stringifyMessage(typeof resolved === 'string' ? escapeControlCharacters(resolved) : resolved, logLevel);
   }
 
-  protected override printStackTrace(stack: string): void {
+  /** Nest calls it after every error record, with no stack when the record had none. */
+  protected override printStackTrace(stack: string | undefined): void {
+    if (!stack) return;
     super.printStackTrace(escapeControlCharacters(stack, { keepLineBreaks: true }).replace(/\n(?![ \t])/g, '\n    '));
   }
 }

@@ -77,6 +77,7 @@ export const configSchema = z
     NOTIFY_BEFORE_START_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),
     NOTIFY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
     NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   })
   .superRefine((config, ctx) => {

@@ -1,13 +1,14 @@
 import type { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { AdminUser } from '../admin-users/admin-user.entity.js';
+import { ApiToken } from '../api-tokens/api-token.entity.js';
 import { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
 import { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import { ScheduledMaintenanceSite } from '../schedules/scheduled-maintenance-site.entity.js';
 import { ScheduledMaintenance } from '../schedules/scheduled-maintenance.entity.js';
 import { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 
-export const entities = [CloudflareApiKey, CloudflareSite, MaintenanceLog, ScheduledMaintenance, ScheduledMaintenanceSite, AdminUser];
+export const entities = [CloudflareApiKey, CloudflareSite, MaintenanceLog, ScheduledMaintenance, ScheduledMaintenanceSite, AdminUser, ApiToken];
 
 export type DatabaseTarget =
   | { url: string }

@@ -1,9 +1,20 @@
 import { siteIdInScope, siteIdInScopeWhere } from '../access/site-scope-sql.js';
 import { coversEverySite, type SiteScope } from '../access/site-scope.js';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, MoreThanOrEqual } from 'typeorm';
+import { Between, DataSource, type EntityManager, type FindOptionsWhere, In, LessThan, MoreThanOrEqual } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
-import { type LogAction, MaintenanceLog } from './maintenance-log.entity.js';
+import { type LogAction, type LogOutcome, MaintenanceLog } from './maintenance-log.entity.js';
+
+export interface LogFilter {
+  domain?: string;
+  action?: LogAction;
+  outcome?: LogOutcome;
+  actor?: string;
+  /** Rows created at or after… */
+  since?: Date;
+  /** …and before. */
+  until?: Date;
+}
 
 export interface LogSubject {
   siteId: string | null;
@@ -217,5 +228,20 @@ export class LogsService {
     };
     const [latest, count] = await this.repository.findAndCount({ where, order: { createdAt: 'DESC' }, take: limit });
     return { count, latest };
+  }
+
+  /** A page of the audit log, newest first, on the sites of `scope`. */
+  async page(filter: LogFilter, page: { limit: number; offset: number }, scope?: SiteScope): Promise<{ items: MaintenanceLog[]; total: number }> {
+    const where: FindOptionsWhere<MaintenanceLog> = {};
+    if (filter.domain !== undefined) where.domain = filter.domain;
+    if (filter.action !== undefined) where.action = filter.action;
+    if (filter.outcome !== undefined) where.outcome = filter.outcome;
+    if (filter.actor !== undefined) where.actor = filter.actor;
+    if (filter.since && filter.until) where.createdAt = Between(filter.since, new Date(filter.until.getTime() - 1));
+    else if (filter.since) where.createdAt = MoreThanOrEqual(filter.since);
+    else if (filter.until) where.createdAt = LessThan(filter.until);
+    if (scope && !coversEverySite(scope)) where.siteId = siteIdInScopeWhere(scope);
+    const [items, total] = await this.repository.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: page.limit, skip: page.offset });
+    return { items, total };
   }
 }

@@ -22,15 +22,18 @@ export class TransitionFailedError extends AppError {
   readonly kind: ErrorKind;
   /** Cloudflare's code where it gave one, else the kind. */
   readonly code: string;
+  /** The step that failed (e.g. `create rule 2 of 3`), where one had started. */
+  readonly step?: string;
 
   constructor(
     message: string,
     readonly log: MaintenanceLog,
     override readonly cause: unknown,
-    kind?: ErrorKind,
+    options: { kind?: ErrorKind; step?: string } = {},
   ) {
     super(message);
-    this.kind = kind ?? (cause instanceof AppError ? cause.kind : 'internal');
+    this.kind = options.kind ?? (cause instanceof AppError ? cause.kind : 'internal');
+    this.step = options.step;
     this.code = failureCode(cause) ?? this.kind;
   }
 }

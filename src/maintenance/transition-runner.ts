@@ -144,7 +144,7 @@ export class TransitionRunner {
         errorCode: failureCode(error),
         errorMessage: message,
       });
-      throw new TransitionFailedError(message, failed, error);
+      throw new TransitionFailedError(message, failed, error, { step: progress.step });
     }
     if (done.failure) {
       const failed = await this.sites.finish(done.settlement, log, {
@@ -153,7 +153,7 @@ export class TransitionRunner {
         ruleIds: done.ruleIds,
         errorMessage: done.failure,
       });
-      throw new TransitionFailedError(done.failure, failed, undefined, 'cloudflare');
+      throw new TransitionFailedError(done.failure, failed, undefined, { kind: 'cloudflare', step: progress.step });
     }
     const finished = await this.sites.finish(done.settlement, log, { outcome: 'success', durationMs: durationMs(), ruleIds: done.ruleIds });
     await client.markUsed();

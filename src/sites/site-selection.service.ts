@@ -67,6 +67,6 @@ function parseDomains(raw: string[]): string[] {
       problems.push(error.message);
     }
   }
-  if (problems.length) throw new ValidationError(problems.join('\n'));
+  if (problems.length) throw new ValidationError(problems.join('\n'), { field: 'domain' });
   return [...domains];
 }

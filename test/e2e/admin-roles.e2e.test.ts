@@ -60,6 +60,7 @@ describe('a viewer', () => {
       CloudflareApiKey: false,
       MaintenanceLog: true,
       AdminUser: false,
+      ApiToken: false,
     });
   });
 

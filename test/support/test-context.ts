@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type INestApplicationContext } from '@nestj
 import { Test } from '@nestjs/testing';
 import { ApiKeysModule } from '../../src/api-keys/api-keys.module.js';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
+import { ApiTokensModule } from '../../src/api-tokens/api-tokens.module.js';
+import { ApiTokensService } from '../../src/api-tokens/api-tokens.service.js';
 import { ConfigModule } from '../../src/config/config.module.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { DatabaseModule } from '../../src/database/database.module.js';
@@ -54,6 +56,7 @@ class ServicesUnderTest {
         LogsModule,
         MaintenanceModule,
         SchedulesModule,
+        ApiTokensModule,
       ],
     };
   }
@@ -75,6 +78,7 @@ export class TestClock {
 export interface TestContext {
   app: INestApplicationContext;
   apiKeys: ApiKeysService;
+  apiTokens: ApiTokensService;
   sites: SitesService;
   siteSync: SiteSyncService;
   logs: LogsService;
@@ -101,6 +105,7 @@ export async function createTestContext(env: Record<string, string>): Promise<Te
   return {
     app,
     apiKeys: app.get(ApiKeysService),
+    apiTokens: app.get(ApiTokensService),
     sites: app.get(SitesService),
     siteSync: app.get(SiteSyncService),
     logs: app.get(LogsService),

@@ -48,6 +48,9 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
         'admin_users',
         'admin_sessions',
         'admin_login_throttle',
+        'api_tokens',
+        'api_operations',
+        'api_operation_sites',
       ];
       const entries = await Promise.all(
         tables.map(async (table) => [table, await dataSource.query(`SELECT * FROM ${table} ORDER BY ${table}::text`)] as const),
