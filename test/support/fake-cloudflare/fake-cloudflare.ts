@@ -1,4 +1,4 @@
-import { BASE_PATH, handleRequest } from './exchange-pipeline.js';
+import { BASE_PATH, handleRequest, type RequestInterceptor } from './exchange-pipeline.js';
 import { FakeHttpServer } from './fake-cloudflare.server.js';
 import { FakeState, publicRule } from './fake-state.js';
 import { FaultBook, type InjectedFault } from './faults.js';
@@ -29,6 +29,7 @@ export class FakeCloudflare {
   private readonly faults = new FaultBook();
   private readonly limiter: RateLimiter;
   private latencyMs: number;
+  private interceptor: RequestInterceptor | undefined;
   private problems: string[] = [];
 
   private constructor(
@@ -135,6 +136,15 @@ export class FakeCloudflare {
 
   clearFaults(): void {
     this.faults.clear();
+    this.interceptor = undefined;
+  }
+
+  /**
+   * Calls `hook` on every request after its latency, before the fake handles it (until clearFaults): to answer
+   * requests in another order, change zones between two pages, or fail one request chosen by its query.
+   */
+  intercept(hook: RequestInterceptor): void {
+    this.interceptor = hook;
   }
 
   setLatency(ms: number): void {
@@ -158,6 +168,7 @@ export class FakeCloudflare {
   reset(): void {
     this.state.reset();
     this.faults.clear();
+    this.interceptor = undefined;
     this.limiter.reset();
     this.exchanges.length = 0;
     this.problems = [];
@@ -173,6 +184,7 @@ export class FakeCloudflare {
       faults: this.faults,
       limiter: this.limiter,
       latencyMs: () => this.latencyMs,
+      intercept: (request: Parameters<RequestInterceptor>[0]) => this.interceptor?.(request),
       record: (exchange: RecordedExchange, violations: string[]) => {
         this.exchanges.push({ ...exchange, recordedAt: Date.now() });
         this.problems.push(...violations);
