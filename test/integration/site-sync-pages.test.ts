@@ -114,10 +114,20 @@ describe('sync-cloudflare over many pages, read in parallel', () => {
   it('gives exactly what a page-after-page sync gives, even with the pages answered in reverse order', async () => {
     sequential.queries.reset();
     const expected = await sync(sequential);
-    // Each page waits the longer the earlier it is, so page 2 is answered last.
+    // Pages 2 to 9 are asked for together; each is answered only once the next one has been: page 2 last.
+    const answeredNext = new Map<number, () => void>();
+    const nextAnswered = new Map(
+      Array.from({ length: PAGES - 2 }, (_, index) => [index + 2, new Promise<void>((resolve) => answeredNext.set(index + 2, resolve))]),
+    );
     fake.intercept(async ({ query }) => {
       const page = pageOf(query);
-      if (page !== undefined && page > 1) await sleep((PAGES + 2 - page) * 40);
+      if (page === undefined || page < 2 || page > PAGES) return;
+      if (page < PAGES) {
+        await nextAnswered.get(page);
+        // Let the next page's answer go out first.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      answeredNext.get(page - 1)?.();
     });
     const requestsBefore = fake.exchanges.length;
     parallel.queries.reset();
@@ -162,11 +172,19 @@ describe('sync-cloudflare over many pages, read in parallel', () => {
   it('marks no site vanished when a page fails half-way, requests no page after the failure, and says which page failed', async () => {
     fake.removeZone(zoneNamed('zone-010.com').id);
     const inactiveBefore = (await stored(parallel)).filter((site) => !site.isActive).length;
-    // Page 5 is refused at once (a 403 is not retried) while the other pages take their time.
+    // Page 5 is refused (a 403 is not retried); the other pages are answered only after it.
+    let refuse!: () => void;
+    const refused = new Promise<void>((resolve) => (refuse = resolve));
     fake.intercept(async ({ query }) => {
       const page = pageOf(query);
-      if (page === 5) return { status: 403, code: 10000, message: 'Authentication error' };
-      if (page !== undefined && page > 1) await sleep(150);
+      if (page === 5) {
+        refuse();
+        return { status: 403, code: 10000, message: 'Authentication error' };
+      }
+      if (page !== undefined && page > 1) {
+        await refused;
+        await sleep(50);
+      }
     });
     const requestsBefore = fake.exchanges.length;
 
