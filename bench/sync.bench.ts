@@ -15,7 +15,8 @@ import { FakeCloudflareProcess } from './support/fake-process.js';
  * after another (requests × latency). SQL statements are counted twice: by the sync itself, and for
  * everything sent through the data source (audit rows, key lookups and the request budget included). The
  * fake Cloudflare runs in a child process, so the peak RSS, sampled every 10 ms during each run, is this
- * process's: the services doing the sync. `npm run bench:sync -- --zones 2000 --latency 1 --page-concurrency 8`.
+ * process's: the services doing the sync; the heap still in use after a full collection shows what a run
+ * keeps (the rest of the peak is garbage not yet collected). `npm run bench:sync -- --zones 2000 --latency 1 --page-concurrency 8`.
  */
 const options = numericOptions({ zones: 10_000, latency: 50, 'page-concurrency': 8 });
 const fake = await FakeCloudflareProcess.start();
@@ -35,6 +36,7 @@ try {
   await ctx.apiKeys.add({ name: 'bench', token, makeDefault: true });
   await fake.setLatency(options.latency);
   const queries = countQueries(ctx.app.get(DataSource));
+  const idleHeap = heapAfterFullGc();
   const idleRss = process.memoryUsage.rss();
   const rows = [];
   for (const [label, force] of [['first sync', false], ['second sync', false], ['--force', true]] as const) {
@@ -45,6 +47,7 @@ try {
     const result = await ctx.siteSync.syncCloudflare({ actor: 'bench', force });
     const wallMs = performance.now() - started;
     const peakRss = peak.stop();
+    const keptHeap = heapAfterFullGc();
     const requests = (await fake.requests()) - requestsBefore;
     const floorMs = requests * options.latency;
     failed += result.failed + result.keys.filter((key) => !key.complete).length;
@@ -59,6 +62,7 @@ try {
       result.statements,
       queries.count,
       `${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+      keptHeap === undefined ? 'n/a' : `${(keptHeap / 2 ** 20).toFixed(0)} MiB`,
       counts(result),
     ]);
   }
@@ -68,12 +72,13 @@ try {
   );
   process.stdout.write(
     `${table(
-      ['Run', 'Zones', 'Pages', 'Requests', 'Wall time', 'Floor one page after another (req × latency)', 'Floor ÷ wall', 'SQL (sync)', 'SQL (all)', 'Peak RSS', 'Result'],
+      ['Run', 'Zones', 'Pages', 'Requests', 'Wall time', 'Floor one page after another (req × latency)', 'Floor ÷ wall', 'SQL (sync)', 'SQL (all)', 'Peak RSS', 'Heap in use after, full GC', 'Result'],
       rows,
     )}\n`,
   );
   process.stdout.write(
-    `RSS before the first run (services started, nothing synced): ${(idleRss / 2 ** 20).toFixed(0)} MiB; ` +
+    `Before the first run (services started, nothing synced): RSS ${(idleRss / 2 ** 20).toFixed(0)} MiB, ` +
+      `heap in use ${idleHeap === undefined ? 'n/a' : `${(idleHeap / 2 ** 20).toFixed(0)} MiB`}; ` +
       `process max RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`,
   );
   const violations = await fake.violations();
@@ -90,6 +95,14 @@ if (failed > 0) process.exitCode = 1;
 
 function counts(report: SyncReport): string {
   return `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed`;
+}
+
+/** The heap still in use after a full collection (what the process holds on to), with `node --expose-gc`. */
+function heapAfterFullGc(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
 }
 
 /** The largest resident set seen while a run lasts, sampled every 10 ms. */

@@ -63,7 +63,7 @@ export async function handleRequest(incoming: IncomingRequest, deps: PipelineDep
   if (latency > 0) await sleep(latency);
 
   const intercepted = await deps.intercept?.({ method, path, query: url.searchParams });
-  const fired = intercepted ? { fault: intercepted, afterHandling: false } : deps.faults.take(method, path);
+  const fired = intercepted ? { fault: intercepted, afterHandling: false } : deps.faults.take(method, path, url.searchParams);
   if (fired !== undefined && !fired.afterHandling) return injectFault(fired.fault, exchange, requestViolations, deps);
 
   const authorization = headerValue(headers.authorization);
