@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Cloudflare from 'cloudflare';
+import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -39,10 +40,16 @@ interface Envelope<T> {
 
 type SdkCall = { asResponse(): Promise<Response> };
 
+/** SDK clients kept for reuse: at most this many tokens, each dropped after this long unused. */
+const CLIENTS_KEPT = 16;
+const CLIENT_IDLE_MS = 60_000;
+
 /** The only code that talks to Cloudflare. Every call goes through the official SDK and our retry policy. */
 @Injectable()
 export class CloudflareGateway {
   private readonly policy: RetryPolicy;
+  /** By token, least recently used first (docs/stack-notes.md#the-cloudflare-sdk-client-is-costly-to-build). */
+  private readonly clients = new Map<string, { client: Cloudflare; usedAt: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -200,7 +207,21 @@ export class CloudflareGateway {
     });
   }
 
+  /**
+   * Building an SDK client costs milliseconds of CPU (it builds every one of its API resources), so a token's
+   * client is reused while the token is in use, and dropped after a minute idle.
+   */
   private client(token: string): Cloudflare {
+    const now = performance.now();
+    for (const [kept, { usedAt }] of this.clients) if (now - usedAt > CLIENT_IDLE_MS) this.clients.delete(kept);
+    const client = this.clients.get(token)?.client ?? this.newClient(token);
+    this.clients.delete(token);
+    this.clients.set(token, { client, usedAt: now });
+    if (this.clients.size > CLIENTS_KEPT) this.clients.delete(this.clients.keys().next().value!);
+    return client;
+  }
+
+  private newClient(token: string): Cloudflare {
     // Everything explicit: the SDK would otherwise pick credentials and base URL from the environment.
     return new Cloudflare({
       apiToken: token,

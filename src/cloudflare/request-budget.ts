@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { RateLimitSignal } from './rate-limit-headers.js';
-import { type BudgetLimits, RequestBudgetStore } from './request-budget.store.js';
+import { type BudgetLimits, type Reservation, RequestBudgetStore } from './request-budget.store.js';
 import type { RateLimitDeadline } from './retry-policy.js';
 
 const DEFAULT_PAUSE_MS = 1000;
@@ -27,7 +27,7 @@ export interface Slot {
 @Injectable()
 export class RequestBudget {
   private readonly limits: BudgetLimits;
-  /** Per token digest: the tail of this process's queue, so that one waiter at a time asks the database. */
+  /** Per token digest: the tail of this process's queue of refused requests, so that one of them at a time asks the database again. */
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
@@ -48,19 +48,29 @@ export class RequestBudget {
    */
   async acquire(token: string, deadline?: RateLimitDeadline): Promise<Slot> {
     const digest = digestOf(token);
-    const ahead = this.queues.get(digest) ?? Promise.resolve();
+    let refused: Reservation | undefined;
+    if (!this.queues.has(digest)) {
+      // Nobody in this process waits for this token: ask at once, beside the requests asking now. Their
+      // statements take turns on the token's row in the database, as those of several processes do, without
+      // a round trip each in between; only a refusal sends the request into the queue.
+      refused = await this.store.reserve(digest, this.limits);
+      if (refused.granted) return this.take(refused);
+    }
+    const ahead = this.queues.get(digest);
     let leave!: () => void;
     const turn = new Promise<void>((resolve) => (leave = resolve));
-    const tail = ahead.then(() => turn);
+    const tail = (ahead ?? Promise.resolve()).then(() => turn);
     this.queues.set(digest, tail);
     await ahead;
     try {
+      // With nobody ahead, the refusal just received already says how long to wait.
+      let reservation = ahead ? undefined : refused;
       for (;;) {
-        const { granted, waitMs, slot, marginMs } = await this.store.reserve(digest, this.limits);
+        reservation ??= await this.store.reserve(digest, this.limits);
+        const { granted, waitMs } = reservation;
         if (granted) {
           leave();
-          if (waitMs > 0) await sleep(waitMs);
-          return { at: slot, marginMs, sentAt: performance.now() };
+          return await this.take(reservation);
         }
         if (deadline && Date.now() + waitMs > deadline.at) {
           leave();
@@ -68,11 +78,18 @@ export class RequestBudget {
           throw deadline.error();
         }
         await sleep(waitMs);
+        reservation = undefined;
       }
     } finally {
       leave();
       if (this.queues.get(digest) === tail) this.queues.delete(digest);
     }
+  }
+
+  /** Waits for a granted slot (at most the horizon ahead). */
+  private async take({ waitMs, slot, marginMs }: Reservation): Promise<Slot> {
+    if (waitMs > 0) await sleep(waitMs);
+    return { at: slot, marginMs, sentAt: performance.now() };
   }
 
   /** Cloudflare answered 429 to the request sent in `slot`. */

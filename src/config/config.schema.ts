@@ -62,6 +62,7 @@ export const configSchema = z
     CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(300),
     CLOUDFLARE_RATE_LIMIT_MAX_WAIT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     BULK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    SYNC_PAGE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(8),
     APP_SECRET_KEY: secret.optional(),
     SESSION_SECRET: secret.optional(),
     PUBLIC_URL: maintenancePageUrl.optional(),

@@ -84,17 +84,22 @@ export class LogsService {
     );
   }
 
-  /** With `manager`, inside the caller's transaction (see SiteRepository.finish). */
+  /**
+   * With `manager`, inside the caller's transaction (see SiteRepository.finish). One UPDATE of what completion
+   * sets (and the reason, which a caller may have summed up meanwhile): `save` would read the row back first.
+   */
   async complete(log: MaintenanceLog, completion: LogCompletion, manager?: EntityManager): Promise<MaintenanceLog> {
-    Object.assign(log, {
+    const completed = {
       outcome: completion.outcome,
       durationMs: Math.round(completion.durationMs),
       ruleIds: completion.ruleIds ?? [],
       errorCode: completion.errorCode === undefined || completion.errorCode === null ? null : String(completion.errorCode),
       errorMessage: completion.errorMessage ?? null,
       completedAt: new Date(),
-    });
-    return (manager ?? this.dataSource.manager).save(log);
+      reason: log.reason,
+    };
+    await (manager ?? this.dataSource.manager).update(MaintenanceLog, { id: log.id }, completed);
+    return Object.assign(log, completed);
   }
 
   skipped(subject: LogSubject, message: string): Promise<MaintenanceLog> {

@@ -121,7 +121,8 @@ export class MaintenanceService {
           progress.step = `delete rule ${index + 1} of ${ours.length} (${rule.target})`;
           await engine.remove(client, zoneId, rule);
           remaining = ours.slice(index + 1);
-          await record(remaining);
+          // After the last one, settling the site records that none is left, in the same transaction as the audit row.
+          if (remaining.length > 0) await record(remaining);
         }
         return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: ruleIds(ours) };
       },

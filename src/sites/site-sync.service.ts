@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import type { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
@@ -7,6 +7,8 @@ import type { ZoneRecord } from '../cloudflare/response-schemas.js';
 import { isZoneGone } from '../cloudflare/zone-visibility.js';
 import { CloudflareApiError } from '../cloudflare/cloudflare-api.error.js';
 import { NotFoundError, ValidationError } from '../common/errors.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
 import { LogsService } from '../logs/logs.service.js';
 import type { CloudflareSite } from './cloudflare-site.entity.js';
 import { SiteRepository } from './site.repository.js';
@@ -24,19 +26,26 @@ export type { KeySyncReport, SiteSyncResult, SyncChange, SyncCounts, SyncFailure
 @Injectable()
 export class SiteSyncService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sites: SiteRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly logs: LogsService,
   ) {}
 
   /**
-   * Every zone of every active key (or of one), page by page: per page one SELECT, at most one INSERT and one
-   * UPDATE, so the statements grow with pages, not zones. One 'sync' audit row per key (site id null, domain '*').
+   * Every zone of every active key (or of one), keys one after another, each key's pages SYNC_PAGE_CONCURRENCY at
+   * a time: per page one SELECT, at most one INSERT and one UPDATE, so the statements grow with pages, not zones.
+   * One 'sync' audit row per key (site id null, domain '*').
    */
   async syncCloudflare(options: SyncOptions): Promise<SyncReport> {
     const keys = await this.keysToSync(options.apiKeyName);
     const run = new ZoneDiscoveryRun(
-      { store: this.sites.syncStore(), logs: this.logs, clientFor: (apiKeyId) => this.apiKeys.clientFor(apiKeyId) },
+      {
+        store: this.sites.syncStore(),
+        logs: this.logs,
+        clientFor: (apiKeyId) => this.apiKeys.clientFor(apiKeyId),
+        pageConcurrency: this.config.SYNC_PAGE_CONCURRENCY,
+      },
       options,
     );
     return run.execute(keys);

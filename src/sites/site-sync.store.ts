@@ -24,8 +24,6 @@ const AFTER_FACTS = FACTS.length + 2;
 const SITE_COLUMNS = `id, domain, api_key_id AS "apiKeyId", is_active AS "isActive", inactive_reason AS "inactiveReason",
   ${FACTS.map((fact) => `${fact.column} AS "${fact.field}"`).join(', ')}`;
 
-const MISSING = `api_key_id = ANY($1::uuid[]) AND is_active AND NOT (domain = ANY($2::varchar[]))`;
-
 function factArrays(rows: ZoneFacts[]): unknown[] {
   return ZONE_FACT_FIELDS.map((field) => rows.map((row) => row[field]));
 }
@@ -73,15 +71,20 @@ export class SiteSyncStore {
 
   /** Active sites of these keys whose domain no key listed. */
   findMissing(apiKeyIds: string[], seenDomains: string[]): Promise<MissingSite[]> {
-    return this.query(`SELECT id, domain, api_key_id AS "apiKeyId" FROM cloudflare_sites WHERE ${MISSING}`, [apiKeyIds, seenDomains]);
+    return this.query(
+      `SELECT id, domain, api_key_id AS "apiKeyId" FROM cloudflare_sites
+        WHERE api_key_id = ANY($1::uuid[]) AND is_active AND NOT (domain = ANY($2::varchar[]))`,
+      [apiKeyIds, seenDomains],
+    );
   }
 
-  deactivateMissing(apiKeyIds: string[], seenDomains: string[]): Promise<MissingSite[]> {
+  /** Marks these sites inactive for a vanished zone, unless the operator deactivated them meanwhile; returns those marked. */
+  deactivate(siteIds: string[]): Promise<MissingSite[]> {
     return this.query(
       `UPDATE cloudflare_sites SET is_active = false, inactive_reason = 'zone_missing', last_synced_at = now(), updated_at = now()
-        WHERE ${MISSING}
+        WHERE id = ANY($1::uuid[]) AND is_active
         RETURNING id, domain, api_key_id AS "apiKeyId"`,
-      [apiKeyIds, seenDomains],
+      [siteIds],
     );
   }
 

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
 import type { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
 import { CloudflareApiError } from '../cloudflare/cloudflare-api.error.js';
 import type { KeyBoundClient } from '../cloudflare/key-bound-client.js';
@@ -6,20 +7,26 @@ import type { ZoneRecord } from '../cloudflare/response-schemas.js';
 import type { LogsService } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import { parseDomain } from './site-input.validation.js';
-import type { NewSyncedSite, SiteSyncStore } from './site-sync.store.js';
+import type { MissingSite, NewSyncedSite, SiteSyncStore } from './site-sync.store.js';
 import { COUNT_NAMES, type KeySyncReport, summariseKey, type SyncChange, type SyncCounts, type SyncFailure, type SyncOptions, type SyncReport } from './sync-report.js';
 import { type ZoneFacts, zoneFacts } from './zone-facts.js';
+import { forEachZonePage } from './zone-pages.js';
 import { type FieldChange, planZoneSync, siteNameFor } from './zone-sync-plan.js';
-
-/** Cloudflare's largest page of zones (docs/cloudflare-facts.md#zones-and-pagination). */
-const ZONES_PER_PAGE = 50;
 
 interface KeyRun {
   key: CloudflareApiKey;
+  client: KeyBoundClient | null;
   report: KeySyncReport;
   log: MaintenanceLog | null;
   startedAt: number;
   errorCode: number | null;
+  /** What each page changed or failed, by page number, so that the report lists them in the list's order whatever order pages arrive in. */
+  pages: Map<number, PageResults>;
+}
+
+interface PageResults {
+  changes: SyncChange[];
+  failures: SyncFailure[];
 }
 
 interface PendingWrite<Row> {
@@ -32,6 +39,8 @@ export interface DiscoveryDependencies {
   store: SiteSyncStore;
   logs: LogsService;
   clientFor(apiKeyId: string): Promise<KeyBoundClient>;
+  /** Pages of one key's zone list read at once (SYNC_PAGE_CONCURRENCY). */
+  pageConcurrency: number;
 }
 
 /**
@@ -44,8 +53,8 @@ export class ZoneDiscoveryRun {
   private readonly claimed = new Set<string>();
   /** Domains any key listed, whether or not handled. */
   private readonly seen = new Set<string>();
-  private readonly changes: SyncChange[] = [];
-  private readonly failures: SyncFailure[] = [];
+  /** Every change and failure of the run, key after key, each key's in the order of its pages. */
+  private readonly results: PageResults = { changes: [], failures: [] };
   private readonly keyRuns: KeyRun[] = [];
 
   constructor(
@@ -69,14 +78,16 @@ export class ZoneDiscoveryRun {
       statements: this.deps.store.statements,
       durationMs: Math.round(performance.now() - this.startedAt),
       keys: reports,
-      changes: this.changes,
-      failures: this.failures,
+      changes: this.results.changes,
+      failures: this.results.failures,
     };
   }
 
   private async syncKey(key: CloudflareApiKey): Promise<KeyRun> {
     const keyRun: KeyRun = {
       key,
+      client: null,
+      pages: new Map(),
       report: { apiKey: key.name, pages: 0, zones: 0, shared: 0, complete: false, error: null, created: 0, updated: 0, unchanged: 0, deactivated: 0, failed: 0 },
       log: this.options.dryRun
         ? null
@@ -86,19 +97,42 @@ export class ZoneDiscoveryRun {
     };
     try {
       const client = await this.deps.clientFor(key.id);
-      await forEachZonePage(client, (zones) => this.syncPage(keyRun, zones));
+      keyRun.client = client;
+      await forEachZonePage(client, this.deps.pageConcurrency, (page, zones) => this.syncPage(keyRun, page, zones));
       keyRun.report.complete = true;
       if (!this.options.dryRun) await client.markUsed();
     } catch (error) {
       keyRun.report.error = messageOf(error);
       keyRun.errorCode = error instanceof CloudflareApiError ? error.code : null;
     }
+    this.collectPages(keyRun);
     return keyRun;
   }
 
-  private async syncPage(keyRun: KeyRun, zones: ZoneRecord[]): Promise<void> {
+  /** The key's changes and failures in the order of its pages, as a sequential listing would have found them. */
+  private collectPages(keyRun: KeyRun): void {
+    for (const page of [...keyRun.pages.keys()].sort((a, b) => a - b)) {
+      const { changes, failures } = keyRun.pages.get(page)!;
+      this.results.changes.push(...changes);
+      this.results.failures.push(...failures);
+    }
+    keyRun.pages.clear();
+  }
+
+  private async syncPage(keyRun: KeyRun, page: number, zones: ZoneRecord[]): Promise<void> {
     const { report } = keyRun;
     report.pages += 1;
+    const into: PageResults = { changes: [], failures: [] };
+    keyRun.pages.set(page, into);
+    await this.syncZones(keyRun, zones, into);
+  }
+
+  /**
+   * One batch of listed zones: the claims are taken before the first await, so that pages written at the same
+   * time never both take one domain; then one SELECT, at most one INSERT and one UPDATE.
+   */
+  private async syncZones(keyRun: KeyRun, zones: ZoneRecord[], into: PageResults): Promise<void> {
+    const { report } = keyRun;
     report.zones += zones.length;
     const listed: { domain: string; facts: ZoneFacts }[] = [];
     for (const zone of zones) {
@@ -106,7 +140,7 @@ export class ZoneDiscoveryRun {
       try {
         domain = parseDomain(zone.name);
       } catch (error) {
-        this.fail(keyRun, zone.name, error);
+        this.fail(keyRun, into, zone.name, error);
         continue;
       }
       this.seen.add(domain);
@@ -133,29 +167,29 @@ export class ZoneDiscoveryRun {
         report.unchanged += 1;
       }
     }
-    await this.writeCreates(keyRun, creates);
-    await this.writeUpdates(keyRun, updates);
+    await this.writeCreates(keyRun, into, creates);
+    await this.writeUpdates(keyRun, into, updates);
   }
 
-  private async writeCreates(keyRun: KeyRun, creates: PendingWrite<NewSyncedSite>[]): Promise<void> {
+  private async writeCreates(keyRun: KeyRun, into: PageResults, creates: PendingWrite<NewSyncedSite>[]): Promise<void> {
     const inserted = new Set<string>();
     const failed = await this.write(creates, async (rows) => {
       for (const domain of await this.deps.store.insert(keyRun.key.id, rows)) inserted.add(domain);
     });
     for (const create of creates) {
-      if (failed.has(create)) this.fail(keyRun, create.domain, failed.get(create));
+      if (failed.has(create)) this.fail(keyRun, into, create.domain, failed.get(create));
       // Registered meanwhile by `sites add` or a concurrent sync: theirs stands.
       else if (!this.options.dryRun && !inserted.has(create.domain)) keyRun.report.unchanged += 1;
-      else this.record(keyRun, 'create', create);
+      else this.record(keyRun, into, 'create', create);
     }
   }
 
-  private async writeUpdates(keyRun: KeyRun, updates: PendingWrite<ZoneFacts & { id: string }>[]): Promise<void> {
+  private async writeUpdates(keyRun: KeyRun, into: PageResults, updates: PendingWrite<ZoneFacts & { id: string }>[]): Promise<void> {
     const failed = await this.write(updates, (rows) => this.deps.store.update(rows));
     for (const update of updates) {
-      if (failed.has(update)) this.fail(keyRun, update.domain, failed.get(update));
+      if (failed.has(update)) this.fail(keyRun, into, update.domain, failed.get(update));
       else if (update.changes.length === 0) keyRun.report.unchanged += 1;
-      else this.record(keyRun, 'update', update);
+      else this.record(keyRun, into, 'update', update);
     }
   }
 
@@ -174,38 +208,69 @@ export class ZoneDiscoveryRun {
     return failed;
   }
 
-  /** Sites of fully listed keys whose domain no key listed in this run; the keys whose listing broke off keep theirs. */
+  /**
+   * Sites of fully listed keys whose domain no key listed in this run; the keys whose listing broke off keep
+   * theirs. A zone can slip between two pages when the list shifts while it is read (a zone before it deleted
+   * meanwhile), so each such site is first looked up by name with its own key: only a zone Cloudflare no longer
+   * has is judged vanished, and one it still has is synced like a listed zone (docs/cloudflare-facts.md#zones-and-pagination).
+   */
   private async markVanished(): Promise<void> {
     const complete = this.keyRuns.filter((keyRun) => keyRun.report.complete);
     if (complete.length === 0) return;
-    const ids = complete.map((keyRun) => keyRun.key.id);
-    const seen = [...this.seen];
     try {
       const { store } = this.deps;
-      const vanished = this.options.dryRun ? await store.findMissing(ids, seen) : await store.deactivateMissing(ids, seen);
-      for (const site of vanished) {
+      const missing = await store.findMissing(
+        complete.map((keyRun) => keyRun.key.id),
+        [...this.seen],
+      );
+      const gone = await this.confirmGone(complete, missing);
+      const vanished = this.options.dryRun || gone.length === 0 ? gone : await store.deactivate(gone.map((site) => site.id));
+      for (const site of vanished.sort((a, b) => a.domain.localeCompare(b.domain))) {
         const keyRun = complete.find((candidate) => candidate.key.id === site.apiKeyId)!;
-        this.record(keyRun, 'deactivate', { domain: site.domain, changes: [{ field: 'isActive', from: true, to: false }] });
+        this.record(keyRun, this.results, 'deactivate', { domain: site.domain, changes: [{ field: 'isActive', from: true, to: false }] });
       }
     } catch (error) {
       for (const keyRun of complete) keyRun.report.error = `could not mark the sites of vanished zones inactive: ${messageOf(error)}`;
     }
   }
 
-  private record(keyRun: KeyRun, action: SyncChange['action'], write: Pick<PendingWrite<unknown>, 'domain' | 'changes'>): void {
-    this.changes.push({ action, domain: write.domain, apiKey: keyRun.key.name, fields: write.changes });
+  /** The sites whose zone a lookup by name confirms gone; a failed lookup leaves its site alone and fails the key's run. */
+  private async confirmGone(complete: KeyRun[], missing: MissingSite[]): Promise<MissingSite[]> {
+    const gone: MissingSite[] = [];
+    const found = new Map<KeyRun, ZoneRecord[]>();
+    const limit = pLimit(this.deps.pageConcurrency);
+    await Promise.all(
+      missing.map((site) =>
+        limit(async () => {
+          const keyRun = complete.find((candidate) => candidate.key.id === site.apiKeyId)!;
+          try {
+            const zone = await keyRun.client!.findZoneByName(site.domain);
+            if (zone) found.set(keyRun, [...(found.get(keyRun) ?? []), zone]);
+            else gone.push(site);
+          } catch (error) {
+            keyRun.report.error ??= `could not check whether the zone of ${site.domain} vanished (its site was left as it is): ${messageOf(error)}`;
+          }
+        }),
+      ),
+    );
+    for (const [keyRun, zones] of found) await this.syncZones(keyRun, zones, this.results);
+    return gone;
+  }
+
+  private record(keyRun: KeyRun, into: PageResults, action: SyncChange['action'], write: Pick<PendingWrite<unknown>, 'domain' | 'changes'>): void {
+    into.changes.push({ action, domain: write.domain, apiKey: keyRun.key.name, fields: write.changes });
     keyRun.report[action === 'create' ? 'created' : action === 'update' ? 'updated' : 'deactivated'] += 1;
   }
 
-  private fail(keyRun: KeyRun, zone: string, error: unknown): void {
-    this.failures.push({ zone, apiKey: keyRun.key.name, message: messageOf(error) });
+  private fail(keyRun: KeyRun, into: PageResults, zone: string, error: unknown): void {
+    into.failures.push({ zone, apiKey: keyRun.key.name, message: messageOf(error) });
     keyRun.report.failed += 1;
   }
 
   private async audit(keyRun: KeyRun): Promise<void> {
     if (!keyRun.log) return;
     const { report } = keyRun;
-    const own = this.failures.filter((failure) => failure.apiKey === report.apiKey);
+    const own = this.results.failures.filter((failure) => failure.apiKey === report.apiKey);
     keyRun.log.reason = summariseKey(report);
     await this.deps.logs.complete(keyRun.log, {
       outcome: report.error || report.failed ? 'failed' : 'success',
@@ -214,35 +279,6 @@ export class ZoneDiscoveryRun {
       errorMessage:
         [report.error, ...own.slice(0, 5).map((failure) => `${failure.zone}: ${failure.message}`)].filter(Boolean).join('; ') || null,
     });
-  }
-}
-
-/**
- * Pages until one comes back empty, as the SDK and Cloudflare define the end (docs/cloudflare-facts.md#zones-and-pagination),
- * not by total_pages. The next page is requested while the current one is written.
- */
-async function forEachZonePage(client: KeyBoundClient, onPage: (zones: ZoneRecord[]) => Promise<void>): Promise<void> {
-  const listed = new Set<string>();
-  const request = (page: number) => {
-    const pending = client.listZonesPage(page, ZONES_PER_PAGE);
-    pending.catch(() => undefined);
-    return pending;
-  };
-  let next = request(1);
-  for (let page = 1; ; page += 1) {
-    const { zones } = await next;
-    if (zones.length === 0) return;
-    const fresh = zones.filter((zone) => !listed.has(zone.id));
-    if (fresh.length === 0) {
-      throw new CloudflareApiError(`Cloudflare answered page ${page} of the zone list with zones it had already listed; the listing was stopped.`, {
-        code: null,
-        httpStatus: null,
-        retryable: false,
-      });
-    }
-    for (const zone of fresh) listed.add(zone.id);
-    next = request(page + 1);
-    await onPage(fresh);
   }
 }
 

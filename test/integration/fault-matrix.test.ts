@@ -220,10 +220,13 @@ async function runCase(call: Call, fault: (typeof FAULTS)[number]): Promise<Cell
   return { outcome: `failed at "${step}" → ${state}${repaired.outcome === 'repaired' ? ' (reconciled)' : ''}${mark}`, problems };
 }
 
-/** The zone listing of `sync-cloudflare`, one page of which fails; run alone, since every zone list shares the path. */
+/**
+ * The zone listing of `sync-cloudflare`, one page of which fails; run alone, since every zone list shares the
+ * path. The page is named by its query: the pages after the first are asked for at the same time.
+ */
 const ZONE_LIST_CALLS = [
-  { name: 'GET zones page 1', skip: 0, step: /list zones \(page 1\)/ },
-  { name: 'GET zones page 2', skip: 1, step: /list zones \(page 2\)/ },
+  { name: 'GET zones page 1', query: { page: '1' }, step: /list zones \(page 1\)/ },
+  { name: 'GET zones page 2', query: { page: '2' }, step: /list zones \(page 2\)/ },
 ];
 
 async function runZoneListCase(call: (typeof ZONE_LIST_CALLS)[number], fault: (typeof FAULTS)[number]): Promise<CellResult> {
@@ -234,7 +237,7 @@ async function runZoneListCase(call: (typeof ZONE_LIST_CALLS)[number], fault: (t
   const inactiveBefore = await sites.countBy({ isActive: false });
   const logs = db.dataSource.getRepository(MaintenanceLog);
   const rowsBefore = await logs.countBy({ domain: '*' });
-  const injected = fake.injectFault({ method: 'GET', path: '/zones', skip: call.skip, ...fault.rule });
+  const injected = fake.injectFault({ method: 'GET', path: '/zones', query: call.query, ...fault.rule });
 
   const report = await ctx.siteSync.syncCloudflare({ actor });
 

@@ -251,8 +251,9 @@ describe('sync-cloudflare', () => {
   it('marks nothing vanished for a key whose listing broke off, and still syncs the other key', async () => {
     fake.removeZone(zoneNamed('a-zone-030.com').id);
     fake.addZone({ name: 'c-late.com', accountId: C, accountName: 'Account C' });
-    // The first key's second page is refused; Cloudflare's 403 is not retried.
-    fake.injectFault({ method: 'GET', path: '/zones', skip: 1, times: 1, fault: { status: 403, code: 10000, message: 'Authentication error' } });
+    // The first key's second page is refused (named by its query: the pages after the first are asked for
+    // together); Cloudflare's 403 is not retried.
+    fake.injectFault({ method: 'GET', path: '/zones', query: { page: '2' }, times: 1, fault: { status: 403, code: 10000, message: 'Authentication error' } });
 
     const report = await sync();
 

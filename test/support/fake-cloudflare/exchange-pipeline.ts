@@ -26,11 +26,15 @@ export type Outcome =
   | { kind: 'reset' }
   | { kind: 'hold' };
 
+export type RequestInterceptor = (request: { method: string; path: string; query: URLSearchParams }) => Promise<FaultKind | void> | FaultKind | void;
+
 export interface PipelineDeps {
   state: FakeState;
   faults: FaultBook;
   limiter: RateLimiter;
   latencyMs(): number;
+  /** The test's hook on each request, after the latency: it may wait, change the state, or name a fault to answer with. */
+  intercept?: RequestInterceptor;
   record(exchange: RecordedExchange, violations: string[]): void;
 }
 
@@ -58,7 +62,8 @@ export async function handleRequest(incoming: IncomingRequest, deps: PipelineDep
   const latency = deps.latencyMs();
   if (latency > 0) await sleep(latency);
 
-  const fired = deps.faults.take(method, path);
+  const intercepted = await deps.intercept?.({ method, path, query: url.searchParams });
+  const fired = intercepted ? { fault: intercepted, afterHandling: false } : deps.faults.take(method, path, url.searchParams);
   if (fired !== undefined && !fired.afterHandling) return injectFault(fired.fault, exchange, requestViolations, deps);
 
   const authorization = headerValue(headers.authorization);

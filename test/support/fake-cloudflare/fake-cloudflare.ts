@@ -1,4 +1,4 @@
-import { BASE_PATH, handleRequest } from './exchange-pipeline.js';
+import { BASE_PATH, handleRequest, type RequestInterceptor } from './exchange-pipeline.js';
 import { FakeHttpServer } from './fake-cloudflare.server.js';
 import { FakeState, PAGE_RULE_QUOTA_BY_PLAN, publicRule } from './fake-state.js';
 import { FaultBook, type InjectedFault } from './faults.js';
@@ -36,6 +36,7 @@ export class FakeCloudflare {
   private readonly faults = new FaultBook();
   private readonly limiter: RateLimiter;
   private latencyMs: number;
+  private interceptor: RequestInterceptor | undefined;
   private problems: string[] = [];
 
   private constructor(
@@ -207,6 +208,15 @@ export class FakeCloudflare {
 
   clearFaults(): void {
     this.faults.clear();
+    this.interceptor = undefined;
+  }
+
+  /**
+   * Calls `hook` on every request after its latency, before the fake handles it (until clearFaults): to answer
+   * requests in another order, change zones between two pages, or fail one request chosen by its query.
+   */
+  intercept(hook: RequestInterceptor): void {
+    this.interceptor = hook;
   }
 
   setLatency(ms: number): void {
@@ -230,6 +240,7 @@ export class FakeCloudflare {
   reset(): void {
     this.state.reset();
     this.faults.clear();
+    this.interceptor = undefined;
     this.limiter.reset();
     this.exchanges.length = 0;
     this.problems = [];
@@ -245,6 +256,7 @@ export class FakeCloudflare {
       faults: this.faults,
       limiter: this.limiter,
       latencyMs: () => this.latencyMs,
+      intercept: (request: Parameters<RequestInterceptor>[0]) => this.interceptor?.(request),
       record: (exchange: RecordedExchange, violations: string[]) => {
         this.exchanges.push({ ...exchange, recordedAt: Date.now() });
         this.problems.push(...violations);

@@ -3,6 +3,7 @@ import type { FaultKind, FaultRule } from './types.js';
 interface ArmedFault {
   method?: string;
   path?: string | RegExp;
+  query?: Record<string, string>;
   skip: number;
   remaining: number;
   fault: FaultKind;
@@ -29,6 +30,7 @@ export class FaultBook {
     const armed: ArmedFault = {
       method: rule.method?.toUpperCase(),
       path: rule.path,
+      query: rule.query,
       skip: rule.skip ?? 0,
       remaining: times,
       fault: rule.fault,
@@ -42,9 +44,9 @@ export class FaultBook {
     this.faults = [];
   }
 
-  take(method: string, path: string): FiredFault | undefined {
+  take(method: string, path: string, query = new URLSearchParams()): FiredFault | undefined {
     for (const armed of this.faults) {
-      if (!matches(armed, method, path)) continue;
+      if (!matches(armed, method, path, query)) continue;
       if (armed.skip > 0) {
         armed.skip -= 1;
         continue;
@@ -57,8 +59,9 @@ export class FaultBook {
   }
 }
 
-function matches(armed: ArmedFault, method: string, path: string): boolean {
+function matches(armed: ArmedFault, method: string, path: string, query: URLSearchParams): boolean {
   if (armed.method && armed.method !== method.toUpperCase()) return false;
+  if (armed.query && Object.entries(armed.query).some(([name, value]) => query.get(name) !== value)) return false;
   if (armed.path === undefined) return true;
   if (typeof armed.path === 'string') return armed.path === path;
   armed.path.lastIndex = 0;

@@ -109,6 +109,8 @@ export interface FaultRule {
   method?: string;
   /** Matched against the path after /client/v4, without query string: a string must equal it, a RegExp match it. */
   path?: string | RegExp;
+  /** Only requests whose query has these parameters with these values, e.g. `{ page: '2' }`. */
+  query?: Record<string, string>;
   /** Let this many matching requests through first. */
   skip?: number;
   /** Default 1; Infinity allowed. */

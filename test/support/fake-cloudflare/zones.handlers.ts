@@ -3,6 +3,7 @@ import { success } from './envelope.js';
 import { enumParam, pageRequest, paginate, stringFilter } from './query.js';
 import type { Handler } from './request-context.js';
 import type { FakeZone } from './types.js';
+import { zonesInOrder } from './zone-order.js';
 import { apiZone } from './zone-view.js';
 
 const LISTABLE_STATUSES = ['initializing', 'pending', 'active', 'moved'] as const;
@@ -35,14 +36,8 @@ export const listZones: Handler = ({ query, state, token }) => {
 
   const keep = (z: FakeZone) =>
     filters.length === 0 || (match === 'all' ? filters.every((f) => f(z)) : filters.some((f) => f(z)));
-  const key = (z: FakeZone) =>
-    order === 'name' ? z.name : order === 'status' ? z.status : order === 'account.id' ? z.accountId : z.accountName;
-  const sign = direction === 'asc' ? 1 : -1;
-
-  const zones = state
-    .allZones()
-    .filter((z) => z.status !== 'deleted' && canSeeAccount(token, z.accountId) && keep(z))
-    .sort((a, b) => sign * (key(a).localeCompare(key(b)) || a.name.localeCompare(b.name)));
+  const ascending = zonesInOrder(state, order).filter((z) => z.status !== 'deleted' && canSeeAccount(token, z.accountId) && keep(z));
+  const zones = direction === 'asc' ? ascending : ascending.reverse();
   const { items, resultInfo } = paginate(zones, pageReq);
   return success(items.map(apiZone), { resultInfo });
 };
