@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
@@ -23,6 +23,7 @@ import {
 } from './response-schemas.js';
 import { parseRateLimitHeaders, type RateLimitSignal } from './rate-limit-headers.js';
 import { RequestBudget } from './request-budget.js';
+import { loadSdk, type Sdk } from './sdk.js';
 import { type RateLimitDeadline, type RetryPolicy, withRetry } from './retry-policy.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
@@ -163,11 +164,12 @@ export class CloudflareGateway {
     deadline: RateLimitDeadline | undefined,
     request: (client: Cloudflare) => SdkCall,
   ): Promise<Envelope<T>> {
+    const sdk = await loadSdk();
     const slot = await this.budget.acquire(token, deadline);
     let answer: RateLimitSignal = {};
     let refused = false;
     try {
-      const response = await request(this.client(token)).asResponse();
+      const response = await request(this.client(sdk, token)).asResponse();
       answer = parseRateLimitHeaders(response.headers);
       const envelope = envelopeSchema.safeParse(await response.json());
       if (!envelope.success) throw this.unexpected(operation, envelope.error, token);
@@ -178,7 +180,7 @@ export class CloudflareGateway {
       if (!result.success) throw this.unexpected(operation, result.error, token);
       return { result: result.data, resultInfo: envelope.data.result_info };
     } catch (error) {
-      const failure = toCloudflareApiError(error, operation, token);
+      const failure = toCloudflareApiError(error, operation, token, sdk);
       refused = failure.details.httpStatus === 429;
       // The pause and what Cloudflare said apply to every process on this token before anyone retries.
       if (refused) await this.budget.rateLimited(token, slot, failure.details.rateLimit);
@@ -200,9 +202,9 @@ export class CloudflareGateway {
     });
   }
 
-  private client(token: string): Cloudflare {
+  private client(sdk: Sdk, token: string): Cloudflare {
     // Everything explicit: the SDK would otherwise pick credentials and base URL from the environment.
-    return new Cloudflare({
+    return new sdk.default({
       apiToken: token,
       apiKey: null,
       apiEmail: null,

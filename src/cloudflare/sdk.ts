@@ -1,0 +1,14 @@
+import type * as CloudflareSdk from 'cloudflare';
+
+export type Sdk = typeof CloudflareSdk;
+
+let loading: Promise<Sdk> | undefined;
+
+/**
+ * The SDK is imported when the first client is built, not at start-up: importing it costs more than
+ * the rest of a CLI command that never calls Cloudflare, such as `list` (docs/cli-startup.md).
+ */
+export function loadSdk(): Promise<Sdk> {
+  loading ??= import('cloudflare');
+  return loading;
+}
