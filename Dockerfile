@@ -3,6 +3,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
+COPY scripts ./scripts
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
@@ -13,7 +14,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-RUN ln -s /app/dist/src/cli.js /usr/local/bin/maintenance && chmod +x /app/dist/src/cli.js
+RUN ln -s /app/dist/cli/maintenance.js /usr/local/bin/maintenance
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import { performance } from 'node:perf_hooks';
 import type { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -24,6 +24,7 @@ import {
 } from './response-schemas.js';
 import { parseRateLimitHeaders, type RateLimitSignal } from './rate-limit-headers.js';
 import { RequestBudget } from './request-budget.js';
+import { loadSdk, type Sdk } from './sdk.js';
 import { type RateLimitDeadline, type RetryPolicy, withRetry } from './retry-policy.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
@@ -170,11 +171,12 @@ export class CloudflareGateway {
     deadline: RateLimitDeadline | undefined,
     request: (client: Cloudflare) => SdkCall,
   ): Promise<Envelope<T>> {
+    const sdk = await loadSdk();
     const slot = await this.budget.acquire(token, deadline);
     let answer: RateLimitSignal = {};
     let refused = false;
     try {
-      const response = await request(this.client(token)).asResponse();
+      const response = await request(this.client(sdk, token)).asResponse();
       answer = parseRateLimitHeaders(response.headers);
       const envelope = envelopeSchema.safeParse(await response.json());
       if (!envelope.success) throw this.unexpected(operation, envelope.error, token);
@@ -185,7 +187,7 @@ export class CloudflareGateway {
       if (!result.success) throw this.unexpected(operation, result.error, token);
       return { result: result.data, resultInfo: envelope.data.result_info };
     } catch (error) {
-      const failure = toCloudflareApiError(error, operation, token);
+      const failure = toCloudflareApiError(error, operation, token, sdk);
       refused = failure.details.httpStatus === 429;
       // The pause and what Cloudflare said apply to every process on this token before anyone retries.
       if (refused) await this.budget.rateLimited(token, slot, failure.details.rateLimit);
@@ -211,19 +213,19 @@ export class CloudflareGateway {
    * Building an SDK client costs milliseconds of CPU (it builds every one of its API resources), so a token's
    * client is reused while the token is in use, and dropped after a minute idle.
    */
-  private client(token: string): Cloudflare {
+  private client(sdk: Sdk, token: string): Cloudflare {
     const now = performance.now();
     for (const [kept, { usedAt }] of this.clients) if (now - usedAt > CLIENT_IDLE_MS) this.clients.delete(kept);
-    const client = this.clients.get(token)?.client ?? this.newClient(token);
+    const client = this.clients.get(token)?.client ?? this.newClient(sdk, token);
     this.clients.delete(token);
     this.clients.set(token, { client, usedAt: now });
     if (this.clients.size > CLIENTS_KEPT) this.clients.delete(this.clients.keys().next().value!);
     return client;
   }
 
-  private newClient(token: string): Cloudflare {
+  private newClient(sdk: Sdk, token: string): Cloudflare {
     // Everything explicit: the SDK would otherwise pick credentials and base URL from the environment.
-    return new Cloudflare({
+    return new sdk.default({
       apiToken: token,
       apiKey: null,
       apiEmail: null,

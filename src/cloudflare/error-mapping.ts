@@ -1,10 +1,7 @@
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-} from 'cloudflare';
+import type { APIError } from 'cloudflare';
 import { CloudflareApiError } from './cloudflare-api.error.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
+import type { Sdk } from './sdk.js';
 
 interface CloudflareErrorEntry {
   code: number;
@@ -59,23 +56,26 @@ export function unsuccessfulEnvelopeError(
   });
 }
 
-/** Turns whatever the SDK threw into a CloudflareApiError that is safe to log and show. */
-export function toCloudflareApiError(error: unknown, operation: string, token: string): CloudflareApiError {
+/**
+ * Turns whatever the SDK threw into a CloudflareApiError that is safe to log and show. The SDK's error
+ * classes come from the loaded module (src/cloudflare/sdk.ts), which is imported only on first use.
+ */
+export function toCloudflareApiError(error: unknown, operation: string, token: string, sdk: Sdk): CloudflareApiError {
   if (error instanceof CloudflareApiError) return error;
-  if (error instanceof APIConnectionTimeoutError) {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new CloudflareApiError(`Cloudflare did not answer in time while trying to ${operation}`, {
       code: null,
       httpStatus: null,
       retryable: true,
     });
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     return new CloudflareApiError(
       scrubSecrets(`Could not reach Cloudflare to ${operation}: ${error.cause instanceof Error ? error.cause.message : error.message}`, token),
       { code: null, httpStatus: null, retryable: true },
     );
   }
-  if (error instanceof APIError) {
+  if (error instanceof sdk.APIError) {
     const apiError = error as APIError;
     const status = apiError.status ?? null;
     const body = (apiError.error ?? {}) as { errors?: CloudflareErrorEntry[]; messages?: unknown[] };

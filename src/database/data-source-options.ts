@@ -27,6 +27,8 @@ export function dataSourceOptions(target: DatabaseTarget, poolSize = 10): DataSo
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // TypeORM would run CREATE EXTENSION "uuid-ossp" at every start; our migrations use the built-in gen_random_uuid().
+    installExtensions: false,
     // Failures surface as exceptions; TypeORM's own logger would print to stdout and break --json.
     logging: false,
     extra: { max: poolSize },

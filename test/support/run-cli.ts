@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI_PATH = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+/** The `maintenance` binary as package.json's `bin` names it: the bundle `npm run build` makes (scripts/bundle-cli.mjs). */
+export const CLI_PATH = fileURLToPath(new URL('../../dist/cli/maintenance.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;

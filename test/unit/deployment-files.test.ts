@@ -26,6 +26,11 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/CMD \["node", "dist\/src\/main\.js"\]/);
   });
 
+  it('the image\'s maintenance command is the binary package.json names', () => {
+    const { bin } = JSON.parse(read('package.json')) as { bin: { maintenance: string } };
+    expect(read('Dockerfile')).toContain(`RUN ln -s /app/${bin.maintenance} /usr/local/bin/maintenance`);
+  });
+
   it('every stage runs Node 24 LTS, the version package.json and CI ask for', () => {
     const stages = [...read('Dockerfile').matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
     expect(stages).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbeddedDatabaseBusyError } from './busy-error.js';
 import { describeHolder, type LockAttempt, type OwnerLock, readLiveOwner, tryAcquireOwnerLock } from './owner-lock.js';
-import { openPgliteHost } from './pglite-host.js';
+import type { PgliteHost } from './pglite-host.js';
 import { announceWaitingServer, waitingServer, withdrawWaitingServer } from './server-intent.js';
 import type { EmbeddedConnection, EmbeddedDatabase, EmbeddedRole, OpenEmbeddedDatabaseOptions } from './types.js';
 
@@ -91,8 +91,10 @@ async function openOrWait(
 }
 
 async function serveAsOwner(dataDir: string, lock: OwnerLock, log: (message: string) => void): Promise<EmbeddedDatabase> {
-  let host: Awaited<ReturnType<typeof openPgliteHost>> | undefined;
+  let host: PgliteHost | undefined;
   try {
+    // Imported here: a process that connects to another owner, or to PostgreSQL, never loads PGlite.
+    const { openPgliteHost } = await import('./pglite-host.js');
     host = await openPgliteHost(dataDir, log);
     await lock.publishReady(host.connection);
   } catch (error) {
