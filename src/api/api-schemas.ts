@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOG_ACTIONS, LOG_OUTCOMES } from '../logs/maintenance-log.entity.js';
+import { SITE_ENGINES } from '../sites/site-engine.js';
 import { PROBLEM_CODES } from './problem.js';
 
 /**
@@ -116,6 +117,15 @@ export const SiteSchema = z
     since: timestamp.nullable(),
     reason: z.string().nullable(),
     rules: z.array(Rule),
+    engine: z.enum(SITE_ENGINES).meta({ description: 'how the site is put into maintenance: page_rules or redirect_rule' }),
+    access: z
+      .object({
+        bypassIps: z.array(z.string()).meta({ description: 'addresses and CIDR ranges let through (redirect_rule only)' }),
+        bypassIpsFrom: z.enum(['site', 'default']).meta({ description: "default: MAINTENANCE_BYPASS_IPS; site: the site's own list" }),
+        bypassSecret: z.string().nullable().meta({ description: 'a mask when a bypass secret is set (the secret is shown only once, by the CLI)' }),
+        excludedPaths: z.array(z.string()).meta({ description: 'path prefixes never redirected' }),
+      })
+      .meta({ id: 'SiteAccess' }),
   })
   .meta({ id: 'Site' });
 

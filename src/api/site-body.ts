@@ -1,8 +1,10 @@
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import type { SiteAccessView } from '../sites/site-access.js';
 import type { SiteBody } from './api-schemas.js';
 
-/** A site as the API shows it; `keyNames` maps Cloudflare key ids to names. */
-export function siteBody(site: CloudflareSite, keyNames: ReadonlyMap<string, string>): SiteBody {
+/** A site as the API shows it; `keyNames` maps Cloudflare key ids to names; `access` has the bypass secret masked. */
+export function siteBody(site: CloudflareSite, keyNames: ReadonlyMap<string, string>, access: SiteAccessView): SiteBody {
+  const { engine, ...bypassAndExclusions } = access;
   return {
     domain: site.domain,
     name: site.name,
@@ -14,5 +16,7 @@ export function siteBody(site: CloudflareSite, keyNames: ReadonlyMap<string, str
     since: site.maintenanceSince?.toISOString() ?? null,
     reason: site.maintenanceReason,
     rules: site.maintenanceRules.map((rule) => ({ id: rule.id, target: rule.target })),
+    engine,
+    access: bypassAndExclusions,
   };
 }

@@ -7,6 +7,8 @@ import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import { ReconcileService } from '../maintenance/reconcile.service.js';
 import type { ScheduledMaintenance } from '../schedules/scheduled-maintenance.entity.js';
 import { ScheduledMaintenanceService } from '../schedules/scheduled-maintenance.service.js';
+import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { SiteAccessResolver } from '../sites/site-access.js';
 import { SitesService } from '../sites/sites.service.js';
 import { EnableBody, ExtendBody, SiteListQuery, SiteShowQuery, type WindowBody } from './api-schemas.js';
 import { ApiController } from './api-controller.decorator.js';
@@ -24,6 +26,7 @@ export class SitesController {
     private readonly maintenance: MaintenanceService,
     private readonly reconcile: ReconcileService,
     private readonly schedules: ScheduledMaintenanceService,
+    private readonly access: SiteAccessResolver,
   ) {}
 
   @Get()
@@ -38,7 +41,7 @@ export class SitesController {
       active: query.active === undefined ? undefined : query.active === 'true',
     });
     const keyNames = await this.scoped.keyNames();
-    return { items: sites.slice(offset, offset + limit).map((site) => siteBody(site, keyNames)), total: sites.length, limit, offset };
+    return { items: sites.slice(offset, offset + limit).map((site) => this.body(site, keyNames)), total: sites.length, limit, offset };
   }
 
   @Get(':domain')
@@ -47,10 +50,10 @@ export class SitesController {
     const query = parseInput(SiteShowQuery, rawQuery, 'query');
     const site = await this.scoped.one(principal, domain);
     const keyNames = await this.scoped.keyNames();
-    if (query.live !== 'true') return { site: siteBody(site, keyNames) };
+    if (query.live !== 'true') return { site: this.body(site, keyNames) };
     const live = await this.reconcile.inspect(site);
     return {
-      site: siteBody(await this.sites.findByDomain(site.domain), keyNames),
+      site: this.body(await this.sites.findByDomain(site.domain), keyNames),
       live: { busy: live.busy, zoneRules: live.zoneRules, drift: live.drift },
     };
   }
@@ -101,7 +104,11 @@ export class SitesController {
 
   private async change(result: Pick<MaintenanceResult, 'domain' | 'outcome' | 'message'>) {
     const site = await this.sites.findByDomain(result.domain);
-    return { domain: result.domain, changed: result.outcome === 'success', message: result.message, site: siteBody(site, await this.scoped.keyNames()) };
+    return { domain: result.domain, changed: result.outcome === 'success', message: result.message, site: this.body(site, await this.scoped.keyNames()) };
+  }
+
+  private body(site: CloudflareSite, keyNames: ReadonlyMap<string, string>) {
+    return siteBody(site, keyNames, this.access.view(site));
   }
 }
 
