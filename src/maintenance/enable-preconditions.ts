@@ -2,7 +2,7 @@ import { ValidationError } from '../common/errors.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { redirectLoopMessage } from '../sites/redirect-loop.js';
 import { ownPathToExempt } from './engines/redirect-rule/redirect-expression.js';
-import { maintenanceRedirectUrl } from './redirect-url.js';
+import { redirectUrlIfKnown } from './redirect-url.js';
 
 /**
  * Why a site cannot be put into maintenance, judged from its stored settings alone, as the end of a
@@ -34,7 +34,8 @@ export function assertCanEnable(site: CloudflareSite, publicUrl: string | undefi
  * (issue 11, item 5), unless that path is `/`, which would let the whole home page through.
  */
 export function loopAvoided(site: CloudflareSite, publicUrl: string | undefined): boolean {
-  if (site.engine !== 'redirect_rule') return false;
-  const path = ownPathToExempt(site, maintenanceRedirectUrl(site, publicUrl));
+  const forwardUrl = redirectUrlIfKnown(site, publicUrl);
+  if (site.engine !== 'redirect_rule' || !forwardUrl) return false;
+  const path = ownPathToExempt(site, forwardUrl);
   return path !== undefined && path !== '/';
 }
