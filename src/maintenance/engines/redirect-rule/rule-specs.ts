@@ -59,7 +59,8 @@ export function desiredRules(site: RedirectSite, access: SiteAccess, forwardUrl:
           headers: {
             'set-cookie': {
               operation: 'set',
-              value: `${BYPASS_COOKIE}=${access.bypassSecret}; Path=/; Max-Age=${BYPASS_COOKIE_MAX_AGE_SECONDS}; Secure; HttpOnly; SameSite=Lax`,
+              // Domain: one link lets its holder through on every host of the site, not only the one opened.
+              value: `${BYPASS_COOKIE}=${access.bypassSecret}; Domain=${site.domain}; Path=/; Max-Age=${BYPASS_COOKIE_MAX_AGE_SECONDS}; Secure; HttpOnly; SameSite=Lax`,
             },
           },
         },
