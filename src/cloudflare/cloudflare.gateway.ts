@@ -196,7 +196,7 @@ export class CloudflareGateway {
               client.rulesets.phases.update(phase, { zone_id: zoneId, rules: [spec] as never }),
             )
           : await this.once(token, operation, rulesetSchema, deadline, (client) =>
-              client.rulesets.rules.create(target, { zone_id: zoneId, ...spec, position: { index: 1 } } as never),
+              client.rulesets.rules.create(target, { zone_id: zoneId, ...spec, position: { index: 1 } }),
             );
       return { rulesetId: result.id, rule: ruleByRef(result, spec.ref, operation) };
     };
@@ -231,7 +231,7 @@ export class CloudflareGateway {
     const operation = `update rule ${spec.ref} (${ruleId}) in zone ${zoneId}`;
     try {
       const { result } = await this.call(token, operation, rulesetSchema, (client) =>
-        client.rulesets.rules.edit(ruleId, { zone_id: zoneId, ruleset_id: rulesetId, ...spec } as never),
+        client.rulesets.rules.edit(ruleId, { zone_id: zoneId, ruleset_id: rulesetId, ...spec }),
       );
       return ruleByRef(result, spec.ref, operation);
     } catch (error) {

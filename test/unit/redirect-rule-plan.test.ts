@@ -24,7 +24,7 @@ function userRedirect(id: string, expression: string, enabled = true): RulesetRu
 }
 
 function asZoneRule(spec: ReturnType<typeof desiredRules>['rules'][number]['spec'], id: string, enabled = true): RulesetRuleRecord {
-  return { ...spec, id, enabled, action_parameters: spec.action_parameters as Record<string, unknown> };
+  return { ...spec, id, enabled, action_parameters: spec.action_parameters };
 }
 
 function entrypoints(redirects: RulesetRuleRecord[] | null, headers: RulesetRuleRecord[] | null = null): Entrypoints {
