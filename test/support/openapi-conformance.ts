@@ -195,6 +195,8 @@ function toJsonSchema(doc: Json, schema: Json, mode: Mode): Json {
     if (DROPPED.has(key) || key.startsWith('x-') || key === 'required') continue;
     if (key === 'properties' || key === 'patternProperties') {
       out[key] = Object.fromEntries(Object.entries<Json>(value).map(([k, v]) => [k, toJsonSchema(doc, v, mode)]));
+    } else if (key === 'oneOf' && Array.isArray(value)) {
+      out[key] = value.map((v: Json) => requireSoleProperty(doc, v, toJsonSchema(doc, v, mode)));
     } else if (SCHEMA_LISTS.has(key) && Array.isArray(value)) {
       out[key] = value.map((v: Json) => toJsonSchema(doc, v, mode));
     } else if ((key === 'items' || key === 'not' || key === 'additionalProperties') && typeof value === 'object') {
@@ -207,10 +209,42 @@ function toJsonSchema(doc: Json, schema: Json, mode: Mode): Json {
     const hidden = mode === 'request' ? 'readOnly' : 'writeOnly';
     out.required = schema.required.filter((name: string) => {
       const property = schema.properties?.[name];
-      return !(property && resolve(doc, property)[hidden] === true);
+      return !(property && isMarked(doc, property, hidden));
     });
   }
   return schema.nullable === true ? nullable(out) : out;
+}
+
+/** `readOnly`/`writeOnly` on the property itself or on a member of its `allOf` (`id: allOf [RulesetId, {readOnly}]`). */
+function isMarked(doc: Json, property: Json, marker: 'readOnly' | 'writeOnly'): boolean {
+  const resolved = resolve(doc, property);
+  if (resolved[marker] === true) return true;
+  return Array.isArray(resolved.allOf) && resolved.allOf.some((member: Json) => isMarked(doc, member, marker));
+}
+
+/**
+ * Cloudflare's rulesets schema writes "one of {before} | {after} | {index}" (rule position) and
+ * "one of {value} | {expression}" (redirect target) as branches that each declare one optional property, so
+ * `{"before": ""}` satisfies all three and `oneOf` fails on every valid body. A `oneOf` branch declaring exactly
+ * one property and requiring none is therefore read as requiring it, which is the evident intent; no other
+ * `oneOf` of the subset has that shape.
+ */
+function requireSoleProperty(doc: Json, branch: Json, translated: Json): Json {
+  const { names, required } = declaredProperties(doc, branch);
+  if (names.size !== 1 || required.size > 0) return translated;
+  return { allOf: [translated, { required: [...names] }] };
+}
+
+function declaredProperties(doc: Json, schema: Json): { names: Set<string>; required: Set<string> } {
+  const resolved = resolve(doc, schema);
+  const names = new Set<string>(Object.keys(resolved.properties ?? {}));
+  const required = new Set<string>(Array.isArray(resolved.required) ? resolved.required : []);
+  for (const member of Array.isArray(resolved.allOf) ? resolved.allOf : []) {
+    const inner = declaredProperties(doc, member);
+    inner.names.forEach((n) => names.add(n));
+    inner.required.forEach((n) => required.add(n));
+  }
+  return { names, required };
 }
 
 function nullable(schema: Json): Json {
@@ -244,7 +278,9 @@ function check(v: Validators, schema: Json, data: unknown, where: string): strin
     validate = v.ajv.compile(toJsonSchema(v.doc, schema, v.mode) as AnySchema);
     v.cache.set(schema, validate);
   }
-  const copy = data === undefined ? undefined : structuredClone(data);
+  // A JSON round trip, not structuredClone: under Jest's VM modules structuredClone makes objects of another realm,
+  // and ajv's deep equality (an `enum: [[]]`) compares constructors, so `[]` would not equal the spec's `[]`.
+  const copy: unknown = data === undefined ? undefined : JSON.parse(JSON.stringify(data));
   if (validate(copy)) return [];
   return (validate.errors ?? []).map((e) => `${where}: ${describe(e)}`);
 }

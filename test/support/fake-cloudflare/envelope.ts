@@ -2,6 +2,8 @@ export interface ApiMessage {
   code: number;
   message: string;
   error_chain?: ApiMessage[];
+  /** The Rulesets API points at the offending field with a JSON pointer. */
+  source?: { pointer: string };
 }
 
 export interface ResultInfo {

@@ -1,24 +1,31 @@
 import { BASE_PATH, handleRequest } from './exchange-pipeline.js';
 import { FakeHttpServer } from './fake-cloudflare.server.js';
-import { FakeState, publicRule } from './fake-state.js';
+import { FakeState, PAGE_RULE_QUOTA_BY_PLAN, publicRule } from './fake-state.js';
 import { FaultBook, type InjectedFault } from './faults.js';
 import { duplicateTarget, pageRuleProblems, toRuleFields } from './page-rule-validation.js';
 import { RateLimiter } from './rate-limiter.js';
+import { buildRule, placeRule } from './ruleset-rules.js';
+import { isModelledPhase, ruleProblems, rulesetRuleFields } from './ruleset-validation.js';
+import { ruleQuota, writeRules } from './ruleset-writes.js';
 import { hostInZone, matchesTarget } from './target-match.js';
 import type {
   FakeCloudflareOptions,
   FakePageRule,
+  FakeRulesetPhase,
+  FakeRulesetRule,
   FakeTokenInit,
   FakeZone,
   FakeZoneInit,
   FaultRule,
   NewPageRule,
+  NewRulesetRule,
   RateLimit,
   RecordedExchange,
+  ZonePlan,
 } from './types.js';
 
 /**
- * An in-process stand-in for the Cloudflare v4 API (tokens, zones, Page Rules), faithful to Cloudflare's
+ * An in-process stand-in for the Cloudflare v4 API (tokens, zones, Page Rules, zone rulesets), faithful to Cloudflare's
  * behaviour and checked against its OpenAPI document on every exchange. Point the SDK at `baseURL`.
  */
 export class FakeCloudflare {
@@ -64,6 +71,11 @@ export class FakeCloudflare {
   /** Changes a stored zone (status, paused, quota, …), as Cloudflare or the zone's owner would. */
   updateZone(zoneId: string, patch: Partial<Omit<FakeZone, 'id' | 'createdOn' | 'modifiedOn'>>): FakeZone {
     return { ...this.state.updateZone(zoneId, patch) };
+  }
+
+  /** Moves the zone to another plan, with that plan's quotas (Page Rules and ruleset rules), as an upgrade would. */
+  setZonePlan(zoneId: string, plan: ZonePlan): FakeZone {
+    return { ...this.state.updateZone(zoneId, { plan, pageRuleQuota: PAGE_RULE_QUOTA_BY_PLAN[plan] }) };
   }
 
   zones(): FakeZone[] {
@@ -128,6 +140,63 @@ export class FakeCloudflare {
     return winner && publicRule(winner);
   }
 
+  /** Copies of the rules of the zone's entry point for `phase`, in order; [] when it has none. */
+  rulesetRules(zoneId: string, phase: FakeRulesetPhase): FakeRulesetRule[] {
+    this.state.requireZone(zoneId);
+    return structuredClone(this.state.entrypoint(zoneId, phase)?.rules ?? []);
+  }
+
+  hasEntrypoint(zoneId: string, phase: FakeRulesetPhase): boolean {
+    this.state.requireZone(zoneId);
+    return this.state.entrypoint(zoneId, phase) !== undefined;
+  }
+
+  /** How many rules the zone's plan allows in `phase`. */
+  rulesetRuleQuota(zoneId: string, phase: FakeRulesetPhase): number {
+    return ruleQuota(this.state.requireZone(zoneId), phase);
+  }
+
+  /**
+   * A rule the zone's owner made in the dashboard, first or last (default) in the phase's entry point, which is
+   * created if missing. Validated like an API rule (expression included) but not held to the quota, since a plan
+   * downgrade can leave a zone over it. Returns the new rule's id.
+   */
+  seedRulesetRule(
+    zoneId: string,
+    phase: FakeRulesetPhase,
+    rule: NewRulesetRule,
+    position: 'first' | 'last' = 'last',
+  ): string {
+    const zone = this.state.requireZone(zoneId);
+    if (!isModelledPhase(phase)) throw new Error(`FakeCloudflare.seedRulesetRule: phase ${String(phase)} is not modelled`);
+    const problems = ruleProblems(rule, phase, zone, '');
+    if (problems.length > 0) {
+      throw new Error(`FakeCloudflare.seedRulesetRule: ${problems.map((p) => p.message).join('; ')}`);
+    }
+    const ruleset = this.state.entrypoint(zoneId, phase) ?? this.state.createEntrypoint(zoneId, phase);
+    const stored = buildRule(rulesetRuleFields(rule));
+    const rules = placeRule(ruleset.rules, stored, position === 'first' ? { before: '' } : undefined);
+    try {
+      writeRules(this.state, zone, ruleset, rules, { pointerOf: () => '', enforceQuota: false });
+    } catch (error) {
+      if (ruleset.version === 0) this.state.deleteRuleset(zoneId, ruleset.id);
+      throw new Error(`FakeCloudflare.seedRulesetRule: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    return stored.id;
+  }
+
+  /** As if deleted by hand in the dashboard (a new version of the entry point, which stays, maybe empty). */
+  removeRulesetRule(zoneId: string, phase: FakeRulesetPhase, ruleId: string): void {
+    const ruleset = this.state.entrypoint(zoneId, phase);
+    const rules = ruleset?.rules.filter((r) => r.id !== ruleId);
+    if (!ruleset || !rules || rules.length === ruleset.rules.length) {
+      throw new Error(`FakeCloudflare.removeRulesetRule: no rule ${ruleId} in the ${phase} entry point of zone ${zoneId}`);
+    }
+    this.state.commitRules(ruleset, rules);
+  }
+
   /** Arms a fault; the handle tells whether it has fired (as often as `times` says). */
   injectFault(rule: FaultRule): InjectedFault {
     return this.faults.inject(rule);
@@ -154,7 +223,7 @@ export class FakeCloudflare {
     return [...this.problems];
   }
 
-  /** Drops zones, rules, tokens, faults, exchanges, violations and rate-limit counters (not the settings). */
+  /** Drops zones, rules, rulesets, tokens, faults, exchanges, violations and rate-limit counters (not the settings). */
   reset(): void {
     this.state.reset();
     this.faults.clear();

@@ -1,6 +1,7 @@
 import { isCloudflareId, newId, nowIso } from './ids.js';
 import type {
   FakePageRule,
+  FakeRulesetRule,
   FakeToken,
   FakeTokenInit,
   FakeZone,
@@ -33,15 +34,28 @@ export interface StoredPageRule {
 
 export type PageRuleFields = Pick<StoredPageRule, 'targets' | 'actions' | 'priority' | 'status'>;
 
+/** A zone's phase entry-point ruleset (kind "zone"); `version` goes up by one at every write. */
+export interface StoredRuleset {
+  id: string;
+  zoneId: string;
+  name: string;
+  description: string;
+  phase: string;
+  version: number;
+  lastUpdated: string;
+  rules: FakeRulesetRule[];
+}
+
 export interface Account {
   id: string;
   name: string;
 }
 
-/** Everything the fake Cloudflare knows: zones, Page Rules and API tokens. */
+/** Everything the fake Cloudflare knows: zones, Page Rules, rulesets and API tokens. */
 export class FakeState {
   private readonly zones = new Map<string, FakeZone>();
   private readonly rules = new Map<string, StoredPageRule[]>();
+  private readonly rulesets = new Map<string, StoredRuleset[]>();
   private readonly tokens = new Map<string, FakeToken>();
   private seq = 0;
 
@@ -67,6 +81,7 @@ export class FakeState {
     };
     this.zones.set(id, zone);
     this.rules.set(id, []);
+    this.rulesets.set(id, []);
     return zone;
   }
 
@@ -79,6 +94,7 @@ export class FakeState {
   removeZone(zoneId: string): void {
     this.zones.delete(zoneId);
     this.rules.delete(zoneId);
+    this.rulesets.delete(zoneId);
   }
 
   zone(zoneId: string): FakeZone | undefined {
@@ -147,9 +163,56 @@ export class FakeState {
     return true;
   }
 
+  rulesetsOf(zoneId: string): StoredRuleset[] {
+    return this.rulesets.get(zoneId) ?? [];
+  }
+
+  ruleset(zoneId: string, rulesetId: string): StoredRuleset | undefined {
+    return this.rulesetsOf(zoneId).find((r) => r.id === rulesetId);
+  }
+
+  entrypoint(zoneId: string, phase: string): StoredRuleset | undefined {
+    return this.rulesetsOf(zoneId).find((r) => r.phase === phase);
+  }
+
+  /** A new, empty entry point at version 0: the write that fills it makes it version 1. */
+  createEntrypoint(zoneId: string, phase: string, fields: { name?: string; description?: string } = {}): StoredRuleset {
+    const list = this.rulesets.get(zoneId);
+    if (!list) throw new Error(`FakeCloudflare: no zone ${zoneId}`);
+    const ruleset: StoredRuleset = {
+      id: newId(),
+      zoneId,
+      name: fields.name ?? 'default',
+      description: fields.description ?? '',
+      phase,
+      version: 0,
+      lastUpdated: nowIso(),
+      rules: [],
+    };
+    list.push(ruleset);
+    return ruleset;
+  }
+
+  /** Stores the ruleset's new rules as its next version. */
+  commitRules(ruleset: StoredRuleset, rules: FakeRulesetRule[]): StoredRuleset {
+    ruleset.rules = structuredClone(rules);
+    ruleset.version += 1;
+    ruleset.lastUpdated = nowIso();
+    return ruleset;
+  }
+
+  deleteRuleset(zoneId: string, rulesetId: string): boolean {
+    const list = this.rulesets.get(zoneId);
+    const index = list?.findIndex((r) => r.id === rulesetId) ?? -1;
+    if (!list || index === -1) return false;
+    list.splice(index, 1);
+    return true;
+  }
+
   reset(): void {
     this.zones.clear();
     this.rules.clear();
+    this.rulesets.clear();
     this.tokens.clear();
   }
 

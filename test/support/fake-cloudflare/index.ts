@@ -6,13 +6,18 @@ export type { InjectedFault } from './faults.js';
 export type {
   FakeCloudflareOptions,
   FakePageRule,
+  FakeRulesetPhase,
+  FakeRulesetRule,
   FakeTokenInit,
   FakeZone,
   FakeZoneInit,
   FaultKind,
   FaultRule,
   NewPageRule,
+  NewRulesetRule,
   PageRuleTarget,
   RateLimit,
   RecordedExchange,
+  ZonePlan,
 } from './types.js';
+export { MAX_EXPRESSION_LENGTH, RULESET_PHASES } from './ruleset-validation.js';

@@ -8,6 +8,18 @@ import {
   updatePageRule,
 } from './page-rules.handlers.js';
 import type { Handler, RequestContext } from './request-context.js';
+import {
+  createRule,
+  createRuleset,
+  deleteRule,
+  deleteRuleset,
+  editRule,
+  getEntrypoint,
+  getRuleset,
+  listRulesets,
+  putEntrypoint,
+  updateRuleset,
+} from './rulesets.handlers.js';
 import { verifyToken } from './tokens.handlers.js';
 import { getZone, listAccounts, listZones } from './zones.handlers.js';
 import { matchTemplate } from '../path-template.js';
@@ -30,6 +42,16 @@ const ROUTES: Route[] = [
   { method: 'PUT', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: updatePageRule } },
   { method: 'PATCH', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: editPageRule } },
   { method: 'DELETE', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: deletePageRule } },
+  { method: 'GET', template: '/zones/{zone_id}/rulesets', handler: { authed: listRulesets } },
+  { method: 'POST', template: '/zones/{zone_id}/rulesets', handler: { authed: createRuleset } },
+  { method: 'GET', template: '/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint', handler: { authed: getEntrypoint } },
+  { method: 'PUT', template: '/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint', handler: { authed: putEntrypoint } },
+  { method: 'GET', template: '/zones/{zone_id}/rulesets/{ruleset_id}', handler: { authed: getRuleset } },
+  { method: 'PUT', template: '/zones/{zone_id}/rulesets/{ruleset_id}', handler: { authed: updateRuleset } },
+  { method: 'DELETE', template: '/zones/{zone_id}/rulesets/{ruleset_id}', handler: { authed: deleteRuleset } },
+  { method: 'POST', template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules', handler: { authed: createRule } },
+  { method: 'PATCH', template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}', handler: { authed: editRule } },
+  { method: 'DELETE', template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}', handler: { authed: deleteRule } },
 ];
 
 export interface RouteMatch {

@@ -28,6 +28,35 @@ export interface FakeZone {
   modifiedOn: string;
 }
 
+/** The phases whose entry points the fake models; any other phase of the spec answers 404 or 500. */
+export type FakeRulesetPhase = 'http_request_dynamic_redirect' | 'http_response_headers_transform';
+
+/** A rule of a zone's phase entry point, as the Rulesets API returns it. */
+export interface FakeRulesetRule {
+  id: string;
+  /** The rule's own version, "1" at creation and one more at each change. */
+  version: string;
+  action: string;
+  expression: string;
+  description: string;
+  enabled: boolean;
+  /** Defaults to the rule's id. */
+  ref: string;
+  last_updated: string;
+  action_parameters?: Record<string, unknown>;
+  logging?: { enabled: boolean };
+}
+
+/** A rule as a test seeds it, as if its owner made it in the dashboard. */
+export interface NewRulesetRule {
+  expression: string;
+  action: string;
+  action_parameters?: Record<string, unknown>;
+  description?: string;
+  ref?: string;
+  enabled?: boolean;
+}
+
 export interface FakeTokenInit {
   token: string;
   status?: TokenStatus;

@@ -1,0 +1,8 @@
+export type { ComparisonOperator, Expr, Literal, RulesType } from './ast.js';
+export { RulesSyntaxError } from './errors.js';
+export { evaluateExpression, evaluateParsed, evaluateValue } from './evaluator.js';
+export { ipInRange, parseIpAddress, parseIpRange, type IpAddress, type IpRange } from './ip.js';
+export { parseExpression, parseValueExpression } from './parser.js';
+export { redirectFor } from './redirect.js';
+export type { RulesRequest } from './request-fields.js';
+export { usesOperator } from './walk.js';
