@@ -91,7 +91,9 @@ describe('drift of a redirect rule, and reconcile', () => {
   it('rule_orphaned: our rule left in the zone of a site out of maintenance is removed, the user\'s kept', async () => {
     const zone = await redirectSiteInMaintenance('orphan.test');
     const [rule] = ours(zone.id);
-    const userRule = suite.fake.seedRulesetRule(zone.id, REDIRECT, { expression: 'http.request.uri.path eq "/y"', action: 'redirect', action_parameters: { from_value: { target_url: { value: 'https://y.test/' } } }, enabled: true }, 'last');
+    suite.fake.seedRulesetRule(zone.id, REDIRECT, { expression: 'http.request.uri.path eq "/y"', action: 'redirect', action_parameters: { from_value: { target_url: { value: 'https://y.test/' } } }, enabled: true }, 'last');
+    const userRule = suite.fake.rulesetRules(zone.id, REDIRECT)[1];
+    // As a crash between Cloudflare's answer and our settlement would leave it.
     await suite.db.dataSource.query(`UPDATE cloudflare_sites SET maintenance_state = 'off', maintenance_rules = '[]' WHERE domain = 'orphan.test'`);
 
     expect(await driftOf('orphan.test')).toEqual([expect.objectContaining({ kind: 'rule_orphaned', ruleId: rule.id })]);
@@ -102,7 +104,7 @@ describe('drift of a redirect rule, and reconcile', () => {
 
   it('rule_outranked: a user redirect placed before ours for a covered host is reported and left alone', async () => {
     const zone = await redirectSiteInMaintenance('outranked.test');
-    const userRule = suite.fake.seedRulesetRule(
+    const userRuleId = suite.fake.seedRulesetRule(
       zone.id,
       REDIRECT,
       { expression: 'http.host eq "www.outranked.test"', action: 'redirect', action_parameters: { from_value: { target_url: { value: 'https://z.test/' } } }, enabled: true },
@@ -115,7 +117,7 @@ describe('drift of a redirect rule, and reconcile', () => {
 
     expect(JSON.parse(reconciled.stdout).results[0]).toMatchObject({ outcome: 'reported' });
     expect(suite.fake.rulesetRules(zone.id, REDIRECT)).toEqual(before);
-    expect(before[0]).toEqual(userRule);
+    expect(before[0].id).toBe(userRuleId);
   });
 });
 
