@@ -6,6 +6,7 @@ import { WindowEndFailing1796156733253 } from './1796156733253-window-end-failin
 import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
 import { SiteAccess1796590032587 } from './1796590032587-site-access.js';
+import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
 
 /** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CloudflareRateBudgets1796156957687,
   AdminLoginThrottle1796157224210,
   SiteAccess1796590032587,
+  SettingsAudit1796590248414,
 ];

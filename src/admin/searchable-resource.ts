@@ -9,6 +9,8 @@ export interface SearchOptions {
   search?: { property: string; columns: string[] };
   /** String properties compared whole, not as substrings: states, actions, outcomes. */
   exact?: string[];
+  /** Columns never sent to the browser as stored: each record's value is replaced by what the function returns (a secret's ciphertext by a mask). */
+  redact?: Record<string, (value: unknown) => unknown>;
 }
 
 type Where = FindOptionsWhere<BaseEntity>;
@@ -46,7 +48,14 @@ export class SearchableResource extends Resource {
       skip: offset,
       order: sortable ? { [sortable]: sort.direction === 'desc' ? 'DESC' : 'ASC' } : undefined,
     });
-    return instances.map((instance) => new BaseRecord(instance, this));
+    return instances.map((instance) => this.redacted(new BaseRecord(instance, this)));
+  }
+
+  private redacted(record: BaseRecord): BaseRecord {
+    for (const [path, redact] of Object.entries(this.searchOptions.redact ?? {})) {
+      if (Object.hasOwn(record.params, path)) record.params[path] = redact(record.params[path]);
+    }
+    return record;
   }
 
   /** The column to sort by; a sortable property without a column (computed) sorts by default. */
@@ -64,12 +73,13 @@ export class SearchableResource extends Resource {
 
   /** A malformed id (from a hand-typed URL) finds nothing, rather than failing in PostgreSQL. */
   override async findOne(id: string): Promise<BaseRecord | null> {
-    return this.wellFormedId(id) ? super.findOne(id) : null;
+    const record = this.wellFormedId(id) ? await super.findOne(id) : null;
+    return record && this.redacted(record);
   }
 
   override async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {
     const wellFormed = ids.filter((id) => this.wellFormedId(id));
-    return wellFormed.length ? super.findMany(wellFormed) : [];
+    return wellFormed.length ? (await super.findMany(wellFormed)).map((record) => this.redacted(record)) : [];
   }
 
   private wellFormedId(id: string | number): boolean {

@@ -1,8 +1,9 @@
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { bypassSummary, type SiteAccessView } from '../sites/site-access.js';
 import { siteCoverage } from '../sites/site-coverage.js';
 import { table, when } from './cli-output.js';
 
-export interface SiteView {
+export interface SiteView extends SiteAccessView {
   domain: string;
   name: string;
   zoneId: string | null;
@@ -20,10 +21,12 @@ export interface SiteView {
   ruleIds: string[];
 }
 
-export function siteView(site: CloudflareSite): SiteView {
+/** `access` from SiteAccessResolver.view: the bypass secret is only ever masked. */
+export function siteView(site: CloudflareSite, access: SiteAccessView): SiteView {
   return {
     domain: site.domain,
     name: site.name,
+    ...access,
     zoneId: site.zoneId,
     coverage: siteCoverage(site),
     maintenanceUrl: site.maintenanceUrl,
@@ -58,7 +61,7 @@ export function siteTable(sites: SiteView[]): string {
 /** `sites list`: the operator's settings and what Cloudflare says of the zone. */
 export function siteSettingsTable(sites: SiteView[]): string {
   return table(
-    ['Domain', 'Name', 'Zone', 'Zone status', 'Covers', 'Maintenance URL', 'API key', 'Active', 'Last synced'],
+    ['Domain', 'Name', 'Zone', 'Zone status', 'Covers', 'Maintenance URL', 'Engine', 'Bypass', 'Excluded paths', 'API key', 'Active', 'Last synced'],
     sites.map((site) => [
       site.domain,
       site.name,
@@ -66,6 +69,9 @@ export function siteSettingsTable(sites: SiteView[]): string {
       site.zoneStatus,
       site.coverage,
       site.maintenanceUrl ?? '(PUBLIC_URL)',
+      site.engine,
+      bypassSummary(site),
+      site.excludedPaths.join(', '),
       site.apiKey,
       site.active ? 'yes' : `no (${site.inactiveReason ?? 'operator'})`,
       when(site.lastSyncedAt),

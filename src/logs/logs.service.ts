@@ -97,6 +97,13 @@ export class LogsService {
     );
   }
 
+  /** A settings change, in the transaction that saves it; it calls nothing, so it is complete at once. */
+  settingsChanged(subject: Omit<LogSubject, 'action'> & { reason: string }, manager: EntityManager): Promise<MaintenanceLog> {
+    return manager.save(
+      manager.create(MaintenanceLog, { ...subject, action: 'settings', outcome: 'success', durationMs: 0, completedAt: new Date() }),
+    );
+  }
+
   recent(options: { siteId?: string; limit?: number } = {}): Promise<MaintenanceLog[]> {
     return this.repository.find({
       where: options.siteId ? { siteId: options.siteId } : {},
@@ -115,7 +122,7 @@ export class LogsService {
               count(*) FILTER (WHERE outcome = 'pending') AS pending,
               avg(duration_ms) FILTER (WHERE outcome IN ('success', 'failed')) AS avg_duration
          FROM maintenance_logs
-        WHERE created_at >= now() - make_interval(days => $1)
+        WHERE created_at >= now() - make_interval(days => $1) AND action <> 'settings'
         GROUP BY ROLLUP (action)`,
       [days],
     );
@@ -190,6 +197,7 @@ export class LogsService {
          FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1), (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d(day)
          LEFT JOIN maintenance_logs l
            ON l.created_at >= d.day AT TIME ZONE 'UTC' AND l.created_at < (d.day + interval '1 day') AT TIME ZONE 'UTC'
+          AND l.action <> 'settings'
         GROUP BY d.day
         ORDER BY d.day`,
       [days],

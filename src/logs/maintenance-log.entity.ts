@@ -1,6 +1,7 @@
 import { BaseEntity, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export const LOG_ACTIONS = ['enable', 'disable', 'sync', 'reconcile'] as const;
+/** settings: an operator changed a site's engine or access settings (the reason column says what; never a secret). */
+export const LOG_ACTIONS = ['enable', 'disable', 'sync', 'reconcile', 'settings'] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 export const LOG_OUTCOMES = ['pending', 'success', 'failed', 'skipped'] as const;
 export type LogOutcome = (typeof LOG_OUTCOMES)[number];

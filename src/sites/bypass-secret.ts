@@ -20,3 +20,11 @@ export const BYPASS_SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** What every view shows instead of a saved secret: only that one is set. */
 export const BYPASS_SECRET_MASK = '••••••••';
+
+/** How to use a newly generated secret, printed with it that one time. */
+export function bypassInstructions(domain: string, secret: string): { link: string; header: string } {
+  return {
+    link: `https://${domain}/?${BYPASS_QUERY}=${secret}`,
+    header: `curl -H '${BYPASS_HEADER}: ${secret}' https://${domain}/`,
+  };
+}

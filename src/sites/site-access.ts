@@ -2,7 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TokenCipher } from '../api-keys/token-cipher.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { BYPASS_SECRET_MASK, generateBypassSecret } from './bypass-secret.js';
 import type { CloudflareSite } from './cloudflare-site.entity.js';
+import { type AccessChanges, type AccessPlan, planAccessChange } from './site-access-change.js';
+import type { SiteEngine } from './site-engine.js';
 
 /** Who and what the redirect_rule engine lets through while a site is in maintenance. */
 export interface SiteAccess {
@@ -12,6 +15,25 @@ export interface SiteAccess {
   bypassSecret: string | null;
   /** Path prefixes never redirected. */
   excludedPaths: string[];
+}
+
+/** How every view (CLI tables and JSON, the admin) shows a site's engine and access: the secret masked. */
+export interface SiteAccessView {
+  engine: SiteEngine;
+  bypassIps: string[];
+  /** site: the site's own list; default: MAINTENANCE_BYPASS_IPS. */
+  bypassIpsFrom: 'site' | 'default';
+  /** The mask when a secret is set, else null. */
+  bypassSecret: string | null;
+  excludedPaths: string[];
+}
+
+/** "203.0.113.0/24 (default); secret ••••••••": what lets staff through, the secret masked. */
+export function bypassSummary(access: SiteAccessView): string {
+  const ips = access.bypassIps.length ? access.bypassIps.join(', ') : 'no IPs';
+  const parts = [access.bypassIpsFrom === 'default' ? `${ips} (default)` : ips];
+  if (access.bypassSecret) parts.push(`secret ${access.bypassSecret}`);
+  return parts.join('; ');
 }
 
 @Injectable()
@@ -27,5 +49,20 @@ export class SiteAccessResolver {
       bypassSecret: site.bypassSecretCipher === null ? null : this.cipher.decrypt(site.bypassSecretCipher),
       excludedPaths: site.excludedPaths,
     };
+  }
+
+  view(site: Pick<CloudflareSite, 'engine' | 'bypassIps' | 'bypassSecretCipher' | 'excludedPaths'>): SiteAccessView {
+    return {
+      engine: site.engine,
+      bypassIps: site.bypassIps ?? this.config.MAINTENANCE_BYPASS_IPS,
+      bypassIpsFrom: site.bypassIps === null ? 'default' : 'site',
+      bypassSecret: site.bypassSecretCipher === null ? null : BYPASS_SECRET_MASK,
+      excludedPaths: site.excludedPaths,
+    };
+  }
+
+  /** The site's next engine and access settings, validated; a new secret is sealed with the API tokens' cipher. */
+  plan(site: CloudflareSite, changes: AccessChanges): AccessPlan {
+    return planAccessChange(site, changes, { generate: generateBypassSecret, seal: (secret) => this.cipher.encrypt(secret) });
   }
 }

@@ -35,11 +35,22 @@ export function parseExcludedPath(raw: string, field = 'excludedPaths'): string 
   if (path.includes('*')) throw refuse('wildcards (*) are not accepted: every path is a prefix already');
   if (!PATH_CHARS.test(path)) throw refuse('it holds a character that is not accepted (write others percent-encoded)');
   if (PERCENT_ESCAPE.test(path)) throw refuse('a % must start a percent-encoded byte such as %20');
-  if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
-    throw refuse('"." and ".." segments never reach the site: Cloudflare normalises them away');
+  if (path.split('/').some((segment) => segment === '.' || segment === '..') || path.includes('//')) {
+    throw refuse('"." and ".." segments and "//" never reach the rules: Cloudflare normalises them away');
   }
   if (path === '/') throw refuse('excluding / would let every request through; take the site out of maintenance instead');
-  return path;
+  return normalisePercentEscapes(path);
+}
+
+/**
+ * As Cloudflare's URL normalisation (on by default) presents the path to the rules: escapes of unreserved
+ * characters decoded, the others in upper case (https://developers.cloudflare.com/rules/normalization/how-it-works/).
+ */
+function normalisePercentEscapes(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const character = String.fromCharCode(parseInt(hex, 16));
+    return /[A-Za-z0-9\-._~]/.test(character) ? character : escape.toUpperCase();
+  });
 }
 
 export function parseExcludedPaths(raw: string | string[], field = 'excludedPaths'): string[] {

@@ -19,6 +19,9 @@ export const STALE_CLAIM_SECONDS = 600;
 
 export type RuleSettings = Pick<CloudflareSite, 'includeSubdomains' | 'subdomainList' | 'maintenanceUrl'>;
 
+/** Which engine, and who and what it lets through (src/sites/site-access.ts). */
+export type AccessSettings = Pick<CloudflareSite, 'engine' | 'bypassIps' | 'bypassSecretCipher' | 'excludedPaths'>;
+
 /** A site as its maintenance page shows it, with the active window covering it that ends last. */
 export interface SitePageRow {
   siteName: string;
@@ -171,33 +174,44 @@ export class SiteRepository implements KeySites {
   }
 
   /**
-   * The operator's settings, saved only while the site is still in `state`; false when it is not
-   * (a concurrent enable must not run on half-saved settings).
+   * The operator's settings, saved only while the site is still in `state`; null when it is not
+   * (a concurrent enable must not run on half-saved settings). A change of the engine or the access
+   * settings carries its audit row, written in the same transaction (never a secret in it).
    */
   async saveSettings(
     siteId: string,
     state: MaintenanceState,
-    settings: RuleSettings & Pick<CloudflareSite, 'name' | 'isActive' | 'inactiveReason' | 'apiKeyId'>,
+    settings: RuleSettings & AccessSettings & Pick<CloudflareSite, 'name' | 'isActive' | 'inactiveReason' | 'apiKeyId'>,
+    audit?: Omit<LogSubject, 'action' | 'siteId'> & { reason: string },
   ): Promise<CloudflareSite | null> {
-    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
-      `UPDATE cloudflare_sites
-          SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
-              include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9, updated_at = now()
-        WHERE id = $1 AND maintenance_state = $2
-        RETURNING id`,
-      [
-        siteId,
-        state,
-        settings.name,
-        settings.isActive,
-        settings.inactiveReason,
-        settings.apiKeyId,
-        settings.includeSubdomains,
-        settings.subdomainList,
-        settings.maintenanceUrl,
-      ],
-    );
-    return rows.length ? this.findOrFail(siteId) : null;
+    const saved = await this.dataSource.transaction(async (manager) => {
+      const [rows]: [{ id: string }[], number] = await manager.query(
+        `UPDATE cloudflare_sites
+            SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
+                include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9,
+                engine = $10, bypass_ips = $11::text[], bypass_secret_cipher = $12, excluded_paths = $13::text[], updated_at = now()
+          WHERE id = $1 AND maintenance_state = $2
+          RETURNING id`,
+        [
+          siteId,
+          state,
+          settings.name,
+          settings.isActive,
+          settings.inactiveReason,
+          settings.apiKeyId,
+          settings.includeSubdomains,
+          settings.subdomainList,
+          settings.maintenanceUrl,
+          settings.engine,
+          settings.bypassIps,
+          settings.bypassSecretCipher,
+          settings.excludedPaths,
+        ],
+      );
+      if (rows.length && audit) await this.logs.settingsChanged({ ...audit, siteId }, manager);
+      return rows.length > 0;
+    });
+    return saved ? this.findOrFail(siteId) : null;
   }
 
   /** Only a site out of maintenance is deleted, or its rules would stay with nobody to remove them. */

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from './cloudflare-site.entity.js';
 import { assertNoRedirectLoop } from './redirect-loop.js';
 import { SiteRepository } from './site.repository.js';
+import { DEFAULT_SITE_ENGINE, parseSiteEngine } from './site-engine.js';
 import { parseDomain, parseMaintenanceUrl, parseSiteName, parseSubdomains, parseZoneId } from './site-input.validation.js';
 import { zoneFacts } from './zone-facts.js';
 
@@ -16,6 +17,7 @@ export interface AddSiteInput {
   subdomains?: string;
   maintenanceUrl?: string;
   name?: string;
+  engine?: string;
 }
 
 @Injectable()
@@ -36,6 +38,7 @@ export class SitesService {
     const maintenanceUrl = input.maintenanceUrl === undefined ? null : parseMaintenanceUrl(input.maintenanceUrl);
     assertNoRedirectLoop({ domain, includeSubdomains: subdomainList.length === 0, subdomainList, maintenanceUrl }, this.config.PUBLIC_URL);
     const name = parseSiteName(input.name) ?? domain;
+    const engine = input.engine === undefined ? DEFAULT_SITE_ENGINE : parseSiteEngine(input.engine);
     const zoneId = input.zoneId === undefined ? undefined : parseZoneId(input.zoneId);
     const apiKey = input.apiKeyName ? await this.apiKeys.findByName(input.apiKeyName) : await this.apiKeys.findDefault();
     if (await this.sites.existsByDomain(domain)) {
@@ -58,6 +61,7 @@ export class SitesService {
       includeSubdomains: subdomainList.length === 0,
       subdomainList,
       maintenanceUrl,
+      engine,
       ...zoneFacts(zone),
     });
     await client.markUsed();

@@ -9,8 +9,8 @@ import { redirectFor } from '../support/rules-language/index.js';
  * PostgreSQL, with the Rules-language evaluator saying what a request to the zone would get.
  */
 const suite = cliSuite({ defaultKey: true });
-const REDIRECT = 'http_request_dynamic_redirect';
-const HEADERS = 'http_response_headers_transform';
+const REDIRECT = 'http_request_dynamic_redirect' as const;
+const HEADERS = 'http_response_headers_transform' as const;
 const OFFICE_IP = '203.0.113.7';
 const ELSEWHERE_IP = '198.51.100.20';
 
@@ -43,7 +43,7 @@ function userRedirect(path: string, target: string) {
   };
 }
 
-function ours(zoneId: string, phase = REDIRECT) {
+function ours(zoneId: string, phase: typeof REDIRECT | typeof HEADERS = REDIRECT) {
   return suite.fake.rulesetRules(zoneId, phase).filter((rule) => rule.ref?.startsWith('cfm_maintenance_'));
 }
 

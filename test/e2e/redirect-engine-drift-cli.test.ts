@@ -5,7 +5,7 @@ import { TEST_TOKEN } from '../support/scenario.js';
 
 /** Drift of redirect rules, reconcile, and switching a site's engine while it is in maintenance. */
 const suite = cliSuite({ defaultKey: true });
-const REDIRECT = 'http_request_dynamic_redirect';
+const REDIRECT = 'http_request_dynamic_redirect' as const;
 
 function cli(args: string[]): Promise<CliResult> {
   return runCli(args, { env: suite.env });

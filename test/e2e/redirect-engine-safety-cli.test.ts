@@ -4,7 +4,7 @@ import { runCli, type CliResult } from '../support/run-cli.js';
 
 /** The redirect_rule engine's promises under faults, full zones and concurrency (built CLI, fake Cloudflare, PostgreSQL). */
 const suite = cliSuite({ defaultKey: true });
-const REDIRECT = 'http_request_dynamic_redirect';
+const REDIRECT = 'http_request_dynamic_redirect' as const;
 
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   return runCli(args, { env: { ...suite.env, ...extraEnv } });

@@ -8,7 +8,15 @@ import { type AdminAction, deletion, textField } from './action-kit.js';
 import { siteOfRecord } from './site-of-record.js';
 
 /** Where a service's input and the form's property are named differently. */
-const PROPERTIES = { apiKeyName: 'apiKeyId' };
+const PROPERTIES = { apiKeyName: 'apiKeyId', bypassIps: 'bypassIpList', bypassSecret: 'bypassIpList', excludedPaths: 'excludedPathList' };
+
+/** The edit form's list fields: empty for the default, "none" for an empty list, else the list as typed. */
+function listField(request: ActionRequest, name: string): string | [] | null | undefined {
+  const value = textField(request, name);
+  if (value === undefined) return undefined;
+  if (value === '') return null;
+  return value.toLowerCase() === 'none' ? [] : value;
+}
 
 /** The form's key, picked by id, as the services name keys; none picked: undefined. */
 async function apiKeyName(services: AdminServices, request: ActionRequest): Promise<string | undefined> {
@@ -39,6 +47,7 @@ export function createSiteAction(services: AdminServices): AdminAction {
           subdomains: optional('subdomains'),
           maintenanceUrl: optional('maintenanceUrl'),
           zoneId: optional('zoneId'),
+          engine: optional('engine'),
           apiKeyName: await apiKeyName(services, request),
         });
         return await savedResponse(context, site.id, `Added ${site.domain}.`);
@@ -68,6 +77,9 @@ export function editSiteAction(services: AdminServices): AdminAction {
           maintenanceUrl: emptyIsNull('maintenanceUrl'),
           active: typeof request.payload?.isActive === 'boolean' ? request.payload.isActive : undefined,
           apiKeyName: await apiKeyName(services, request),
+          engine: textField(request, 'engine') || undefined,
+          bypassIps: listField(request, 'bypassIpList'),
+          excludedPaths: listField(request, 'excludedPathList'),
         };
         const site = await siteOfRecord(services, context);
         const { changed, rulesReapplied } = await services.get(SiteSettingsService).update(site, changes, actorOf(context));

@@ -1,7 +1,10 @@
 import { type ActionResponse, type After, flat } from 'adminjs';
 import { LogsService } from '../../logs/logs.service.js';
 import { CloudflareSite, MAINTENANCE_STATES, type OwnedRule } from '../../sites/cloudflare-site.entity.js';
+import { BYPASS_SECRET_MASK } from '../../sites/bypass-secret.js';
+import { bypassSummary, SiteAccessResolver } from '../../sites/site-access.js';
 import { siteCoverage } from '../../sites/site-coverage.js';
+import { SITE_ENGINES, type SiteEngine } from '../../sites/site-engine.js';
 import type { AdminServices } from '../admin-services.js';
 import { bulkSiteAction, disableMaintenanceAction, enableMaintenanceAction, reconcileAction } from '../actions/site-maintenance.actions.js';
 import { createSiteAction, editSiteAction, removeSiteAction } from '../actions/site-form.actions.js';
@@ -19,6 +22,7 @@ function computedParams(services: AdminServices): After<ActionResponse> {
   return async (response) => {
     const records = recordsOf(response);
     const lastEnabled = await services.get(LogsService).lastEnabled(records.map((record) => record.id));
+    const access = services.get(SiteAccessResolver);
     for (const { id, params } of records) {
       const subdomainList = (flat.get(params, 'subdomainList') as string[] | undefined) ?? [];
       const rules = (flat.get(params, 'maintenanceRules') as OwnedRule[] | undefined) ?? [];
@@ -26,6 +30,14 @@ function computedParams(services: AdminServices): After<ActionResponse> {
       params.subdomains = params.includeSubdomains ? '' : subdomainList.join(', ');
       params.rules = rules.map((rule) => `${rule.id} (${rule.target})`).join(', ');
       params.lastMaintenanceAt = lastEnabled.get(id)?.toISOString() ?? null;
+      const bypassIps = params.bypassIps === null ? null : ((flat.get(params, 'bypassIps') as string[] | undefined) ?? []);
+      const excludedPaths = (flat.get(params, 'excludedPaths') as string[] | undefined) ?? [];
+      // bypassSecretCipher arrives redacted (the resource's `redact`): the mask or null.
+      const view = access.view({ engine: params.engine as SiteEngine, bypassIps, bypassSecretCipher: (params.bypassSecretCipher as string | null) ?? null, excludedPaths });
+      params.bypass = view.engine === 'redirect_rule' ? bypassSummary(view) : 'none (Page Rules cannot let anyone through)';
+      params.exclusions = excludedPaths.length ? excludedPaths.join(', ') : 'none';
+      params.bypassIpList = bypassIps === null ? '' : bypassIps.length ? bypassIps.join(', ') : 'none';
+      params.excludedPathList = excludedPaths.length ? excludedPaths.join(', ') : 'none';
     }
     return response;
   };
@@ -36,7 +48,8 @@ export function sitesResource(services: AdminServices): AdminResource {
   return {
     resource: new SearchableResource(CloudflareSite, {
       search: { property: 'search', columns: ['domain', 'name'] },
-      exact: ['maintenanceState', 'inactiveReason'],
+      exact: ['maintenanceState', 'inactiveReason', 'engine'],
+      redact: { bypassSecretCipher: (cipher) => (cipher ? BYPASS_SECRET_MASK : null) },
     }),
     options: {
       navigation: { name: null, icon: 'Globe' },
@@ -50,6 +63,9 @@ export function sitesResource(services: AdminServices): AdminResource {
         'name',
         'coverage',
         'maintenanceUrl',
+        'engine',
+        'bypass',
+        'exclusions',
         'apiKeyId',
         'isActive',
         'inactiveReason',
@@ -77,6 +93,29 @@ export function sitesResource(services: AdminServices): AdminResource {
           description: 'Comma-separated, e.g. "www, api": the apex and these subdomains. Empty: the apex and every subdomain.',
         },
         maintenanceUrl: { description: 'Where visitors are sent. Empty: the default page under PUBLIC_URL.' },
+        engine: {
+          availableValues: SITE_ENGINES.map((value) => ({ value, label: value === 'page_rules' ? 'Page Rules' : 'Single Redirect rule' })),
+          description: 'Page Rules (the default) or a Single Redirect rule, which can let staff through and exclude paths.',
+        },
+        bypass: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
+        exclusions: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
+        bypassIpList: {
+          ...VIRTUAL,
+          isVisible: { list: false, show: false, edit: true, filter: false },
+          description:
+            'Single Redirect rule only. IPv4/IPv6 addresses and CIDRs let through, comma-separated. Empty: MAINTENANCE_BYPASS_IPS; "none": nobody. ' +
+            'The bypass secret is generated with `maintenance sites update <domain> --bypass-secret` and shown only there.',
+        },
+        excludedPathList: {
+          ...VIRTUAL,
+          isVisible: { list: false, show: false, edit: true, filter: false },
+          description:
+            'Single Redirect rule only. Path prefixes never redirected, comma-separated, e.g. "/api/webhooks/, /health"; ' +
+            '/.well-known/acme-challenge/ is always kept. Empty: that path alone; "none": every path is redirected.',
+        },
+        bypassIps: { isVisible: false },
+        bypassSecretCipher: { isVisible: false },
+        excludedPaths: { isVisible: false },
         maintenanceState: { availableValues: MAINTENANCE_STATES.map((value) => ({ value, label: value.replace('_', ' ') })) },
         rules: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
         lastMaintenanceAt: { ...VIRTUAL, type: 'datetime', isVisible: ONLY_SHOWN },
@@ -86,8 +125,12 @@ export function sitesResource(services: AdminServices): AdminResource {
         list: { after },
         show: { after },
         // The domain and zone are set once, when the site is added; being active is a matter for later.
-        new: { ...createSiteAction(services), layout: ['domain', 'name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'zoneId'] },
-        edit: { ...editSiteAction(services), after, layout: ['name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'isActive'] },
+        new: { ...createSiteAction(services), layout: ['domain', 'name', 'subdomains', 'maintenanceUrl', 'engine', 'apiKeyId', 'zoneId'] },
+        edit: {
+          ...editSiteAction(services),
+          after,
+          layout: ['name', 'subdomains', 'maintenanceUrl', 'engine', 'bypassIpList', 'excludedPathList', 'apiKeyId', 'isActive'],
+        },
         delete: removeSiteAction(services),
         bulkDelete: OFF,
         enableMaintenance: enableMaintenanceAction(services),
@@ -117,6 +160,11 @@ export function sitesResource(services: AdminServices): AdminResource {
         isActive: 'Active',
         inactiveReason: 'Inactive because',
         rules: 'Our Page Rules',
+        engine: 'Engine',
+        bypass: 'Staff bypass',
+        exclusions: 'Excluded paths',
+        bypassIpList: 'Bypass IPs',
+        excludedPathList: 'Excluded paths',
         zoneId: 'Zone id',
         pageRuleQuota: 'Page Rule quota',
         recentActivity: 'Recent activity',

@@ -1,4 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
+import { SiteAccessResolver } from '../../sites/site-access.js';
+import { SITE_ENGINES } from '../../sites/site-engine.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
@@ -10,6 +12,7 @@ interface SitesAddOptions extends OutputOptions {
   subdomains?: string;
   maintenanceUrl?: string;
   name?: string;
+  engine?: string;
 }
 
 @SubCommand({
@@ -20,6 +23,7 @@ interface SitesAddOptions extends OutputOptions {
 export class SitesAddCommand extends OutputCommand<SitesAddOptions> {
   constructor(
     private readonly sites: SitesService,
+    private readonly access: SiteAccessResolver,
     private readonly output: CliOutput,
   ) {
     super();
@@ -28,18 +32,19 @@ export class SitesAddCommand extends OutputCommand<SitesAddOptions> {
   async run([domain]: string[], options: SitesAddOptions): Promise<void> {
     await this.output.run(
       options,
-      async () =>
-        siteView(
-          await this.sites.add({
-            domain: domain,
-            apiKeyName: options.apiKey,
-            zoneId: options.zoneId,
-            subdomains: options.subdomains,
-            maintenanceUrl: options.maintenanceUrl,
-            name: options.name,
-          }),
-        ),
-      (site) => `Added ${site.domain} (zone ${site.zoneId}, ${site.coverage}).`,
+      async () => {
+        const site = await this.sites.add({
+          domain: domain,
+          apiKeyName: options.apiKey,
+          zoneId: options.zoneId,
+          subdomains: options.subdomains,
+          maintenanceUrl: options.maintenanceUrl,
+          name: options.name,
+          engine: options.engine,
+        });
+        return siteView(site, this.access.view(site));
+      },
+      (site) => `Added ${site.domain} (zone ${site.zoneId}, ${site.coverage}, engine ${site.engine}).`,
     );
   }
 
@@ -65,6 +70,11 @@ export class SitesAddCommand extends OutputCommand<SitesAddOptions> {
 
   @Option({ flags: '--name <name>', description: 'a display name (default: the domain)' })
   parseName(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--engine <engine>', description: `how maintenance is applied: ${SITE_ENGINES.join(' or ')} (default: page_rules)` })
+  parseEngine(value: string): string {
     return value;
   }
 }

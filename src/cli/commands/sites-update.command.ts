@@ -1,6 +1,11 @@
 import { Option, SubCommand } from 'nest-commander';
 import { ValidationError } from '../../common/errors.js';
 import { type SiteChanges, SiteSettingsService } from '../../maintenance/site-settings.service.js';
+import { bypassInstructions } from '../../sites/bypass-secret.js';
+import { SiteAccessResolver } from '../../sites/site-access.js';
+import type { AccessChanges } from '../../sites/site-access-change.js';
+import { ACME_CHALLENGE_PATH } from '../../sites/site-access.validation.js';
+import { SITE_ENGINES } from '../../sites/site-engine.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { cliActor } from '../actor.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
@@ -16,10 +21,34 @@ interface SitesUpdateOptions extends OutputOptions {
   active?: boolean;
   inactive?: boolean;
   apiKey?: string;
+  engine?: string;
+  bypassIp?: string;
+  defaultBypassIp?: boolean;
+  bypassSecret?: boolean;
+  /** Commander's `--no-bypass`: false when given, else true. */
+  bypass?: boolean;
+  /** A list, or false for `--no-exclude-path`. */
+  excludePath?: string | false;
+  defaultExcludePath?: boolean;
 }
 
 function exclusive(options: SitesUpdateOptions, a: keyof SitesUpdateOptions, b: keyof SitesUpdateOptions, flags: string): void {
   if (options[a] !== undefined && options[b] !== undefined) throw new ValidationError(`${flags} exclude each other; give one.`);
+}
+
+function accessChanges(options: SitesUpdateOptions): AccessChanges {
+  const noBypass = options.bypass === false;
+  if (noBypass && (options.bypassIp !== undefined || options.bypassSecret || options.defaultBypassIp)) {
+    throw new ValidationError('--no-bypass clears the bypass IPs and the secret; give it without --bypass-ip, --bypass-secret or --default-bypass-ip.');
+  }
+  exclusive(options, 'bypassIp', 'defaultBypassIp', '--bypass-ip and --default-bypass-ip');
+  exclusive(options, 'excludePath', 'defaultExcludePath', '--exclude-path (or --no-exclude-path) and --default-exclude-path');
+  return {
+    engine: options.engine,
+    bypassIps: noBypass ? [] : options.defaultBypassIp ? null : options.bypassIp,
+    bypassSecret: noBypass ? 'remove' : options.bypassSecret ? 'generate' : undefined,
+    excludedPaths: options.excludePath === false ? [] : options.defaultExcludePath ? null : options.excludePath,
+  };
 }
 
 export function changesFrom(options: SitesUpdateOptions): SiteChanges {
@@ -32,7 +61,32 @@ export function changesFrom(options: SitesUpdateOptions): SiteChanges {
     maintenanceUrl: options.defaultUrl ? null : options.maintenanceUrl,
     active: options.active ? true : options.inactive ? false : undefined,
     apiKeyName: options.apiKey,
+    ...accessChanges(options),
   };
+}
+
+function updatedSentence(result: { domain: string; changed: string[]; rulesReapplied: boolean; newBypassSecret: NewSecretView | null }): string {
+  if (result.changed.length === 0) return `${result.domain}: nothing to change.`;
+  const lines = [
+    `${result.domain}: updated ${result.changed.join(', ')}${result.rulesReapplied ? '; the maintenance rules were re-applied in Cloudflare' : ''}.`,
+  ];
+  const secret = result.newBypassSecret;
+  if (secret) {
+    lines.push(
+      '',
+      `Bypass secret (shown this once; store it now, it is masked from now on): ${secret.secret}`,
+      `  In a browser, open:  ${secret.link}`,
+      `  From a script or CI: ${secret.header}`,
+      'Anyone holding it passes the maintenance redirect; generate a new one (--bypass-secret) to revoke it.',
+    );
+  }
+  return lines.join('\n');
+}
+
+interface NewSecretView {
+  secret: string;
+  link: string;
+  header: string;
 }
 
 @SubCommand({
@@ -44,6 +98,7 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
   constructor(
     private readonly sites: SitesService,
     private readonly settings: SiteSettingsService,
+    private readonly access: SiteAccessResolver,
     private readonly output: CliOutput,
   ) {
     super();
@@ -55,12 +110,15 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
       async () => {
         const changes = changesFrom(options);
         const result = await this.settings.update(await this.sites.findByDomain(domain), changes, cliActor());
-        return { ...siteView(result.site), changed: result.changed, rulesReapplied: result.rulesReapplied };
+        const secret = result.newBypassSecret;
+        return {
+          ...siteView(result.site, this.access.view(result.site)),
+          changed: result.changed,
+          rulesReapplied: result.rulesReapplied,
+          newBypassSecret: secret ? { secret, ...bypassInstructions(result.site.domain, secret) } : null,
+        };
       },
-      (result) =>
-        result.changed.length === 0
-          ? `${result.domain}: nothing to change.`
-          : `${result.domain}: updated ${result.changed.join(', ')}${result.rulesReapplied ? '; the maintenance rules were re-applied in Cloudflare' : ''}.`,
+      updatedSentence,
     );
   }
 
@@ -102,5 +160,51 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
   @Option({ flags: '--api-key <name>', description: 'use another API key for this site' })
   parseApiKey(value: string): string {
     return value;
+  }
+
+  @Option({ flags: '--engine <engine>', description: `how maintenance is applied: ${SITE_ENGINES.join(' or ')}` })
+  parseEngine(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--bypass-ip <list>',
+    description: 'redirect_rule only: IPv4/IPv6 addresses and CIDRs let through (comma-separated; replaces the list)',
+  })
+  parseBypassIp(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--default-bypass-ip', description: 'let MAINTENANCE_BYPASS_IPS through again instead of a list of its own' })
+  parseDefaultBypassIp(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--bypass-secret', description: 'redirect_rule only: generate a new bypass secret (shown once) and revoke the old one' })
+  parseBypassSecret(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--no-bypass', description: 'let nobody through: no bypass IPs (not even the default) and no secret' })
+  parseNoBypass(): boolean {
+    return false;
+  }
+
+  @Option({
+    flags: '--exclude-path <list>',
+    description: `redirect_rule only: path prefixes never redirected (comma-separated; replaces the list; ${ACME_CHALLENGE_PATH} is kept)`,
+  })
+  parseExcludePath(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--no-exclude-path', description: `redirect every path, ${ACME_CHALLENGE_PATH} included` })
+  parseNoExcludePath(): boolean {
+    return false;
+  }
+
+  @Option({ flags: '--default-exclude-path', description: `exclude only ${ACME_CHALLENGE_PATH} (the default)` })
+  parseDefaultExcludePath(): boolean {
+    return true;
   }
 }

@@ -1,6 +1,7 @@
 import { Command, Option } from 'nest-commander';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
+import { bypassSummary, SiteAccessResolver } from '../../sites/site-access.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { CliOutput, inline, type OutputOptions, table, when } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
@@ -19,6 +20,7 @@ export class StatusCommand extends OutputCommand<StatusOptions> {
     private readonly sites: SitesService,
     private readonly maintenance: MaintenanceService,
     private readonly reconcile: ReconcileService,
+    private readonly access: SiteAccessResolver,
     private readonly output: CliOutput,
   ) {
     super();
@@ -49,15 +51,17 @@ export class StatusCommand extends OutputCommand<StatusOptions> {
     }
     await this.output.run(
       options,
-      async () => Promise.all((await sites()).map((site) => this.maintenance.getStatus(site))),
+      async () => Promise.all((await sites()).map(async (site) => ({ ...(await this.maintenance.getStatus(site)), ...this.access.view(site) }))),
       (statuses) =>
         table(
-          ['Domain', 'Maintenance', 'Since', 'Reason', 'Rules'],
+          ['Domain', 'Maintenance', 'Since', 'Reason', 'Engine', 'Bypass', 'Rules'],
           statuses.map((status) => [
             status.domain,
             status.inMaintenance ? 'ON' : status.state,
             when(status.since),
             status.reason,
+            status.engine,
+            status.engine === 'redirect_rule' ? bypassSummary(status) : '',
             status.rules.map((rule) => rule.target).join(' '),
           ]),
         ),
