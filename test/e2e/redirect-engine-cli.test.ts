@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { cliSuite } from '../support/cli-suite.js';
 import { runCli, type CliResult } from '../support/run-cli.js';
 import { TEST_PUBLIC_URL } from '../support/test-context.js';
-import { redirectFor } from '../support/rules-language/index.js';
+import { evaluateExpression, redirectFor } from '../support/rules-language/index.js';
 
 /**
  * The redirect_rule engine end to end: the built CLI against the fake Cloudflare over HTTP and a real
@@ -22,10 +22,6 @@ async function ok(args: string[]): Promise<CliResult> {
   const result = await cli(args);
   expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: expect.any(String) });
   return result;
-}
-
-function errorOf(result: CliResult): { kind: string; message: string } {
-  return (JSON.parse(result.stdout) as { error: { kind: string; message: string } }).error;
 }
 
 function defaultUrl(domain: string): string {
@@ -158,5 +154,78 @@ describe('the redirect_rule engine through the CLI', () => {
       expect(suite.fake.rulesetRules(zone.id, REDIRECT)).toEqual(redirectsBefore);
       expect(suite.fake.pageRules(zone.id)).toEqual(pageRulesBefore);
     });
+  });
+
+  it('lets through an allowlisted address, the secret (cookie, header, link) and the excluded paths, and redirects every other request', async () => {
+    const zone = await redirectSite('bypass.test', ['--subdomains', 'www']);
+    const updated = await ok(['sites', 'update', 'bypass.test', '--bypass-ip', '203.0.113.0/24,2001:db8::/32', '--bypass-secret', '--exclude-path', '/api/webhooks/,/health', '--json']);
+    const secret = (JSON.parse(updated.stdout) as { newBypassSecret: { secret: string } }).newBypassSecret.secret;
+    await ok(['enable', 'bypass.test']);
+    const redirected = { url: defaultUrl('bypass.test'), status: 302 };
+
+    for (const host of ['bypass.test', 'www.bypass.test']) {
+      const through = [
+        { ip: OFFICE_IP },
+        { ip: '2001:db8::42' },
+        { cookie: `theme=dark; cfm_bypass=${secret}` },
+        { headers: { 'X-Maintenance-Bypass': secret } },
+        { query: `utm=1&cfm_bypass=${secret}` },
+        { path: '/api/webhooks/stripe' },
+        { path: '/health' },
+        { path: '/.well-known/acme-challenge/abc' },
+      ];
+      for (const request of through) expect({ host, request, got: visit(zone.id, { host, ...request }) }).toEqual({ host, request, got: undefined });
+      const caught = [
+        {},
+        { ip: '203.0.114.1' },
+        { cookie: 'cfm_bypass=wrong' },
+        { headers: { 'x-maintenance-bypass': 'wrong' } },
+        { query: 'cfm_bypass=wrong' },
+        { path: '/api/other' },
+        { path: '/status/health' },
+      ];
+      for (const request of caught) expect({ host, request, got: visit(zone.id, { host, ...request }) }).toEqual({ host, request, got: redirected });
+    }
+    for (const host of ['blog.bypass.test', 'notbypass.test', 'bypass.test.evil.com']) expect({ host, got: visit(zone.id, { host }) }).toEqual({ host, got: undefined });
+
+    // The link's response sets the cookie on every host of the site, through our response header rule.
+    const [cookieRule] = ours(zone.id, HEADERS);
+    const request = { host: 'www.bypass.test', path: '/', ip: ELSEWHERE_IP };
+    expect(evaluateExpression(cookieRule.expression, { ...request, query: `cfm_bypass=${secret}` })).toBe(true);
+    expect(evaluateExpression(cookieRule.expression, request)).toBe(false);
+    expect(cookieRule.action_parameters).toEqual({
+      headers: { 'set-cookie': { operation: 'set', value: `cfm_bypass=${secret}; Domain=bypass.test; Path=/; Max-Age=43200; Secure; HttpOnly; SameSite=Lax` } },
+    });
+
+    // What status shows never holds the secret.
+    for (const args of [['status', 'bypass.test', '--live'], ['status', 'bypass.test', '--live', '--json'], ['sites', 'list', '--json']]) {
+      const shown = await ok(args);
+      expect(shown.stdout).not.toContain(secret);
+    }
+    expect(JSON.parse((await ok(['status', 'bypass.test', '--live', '--json'])).stdout)[0].drift).toEqual([]);
+
+    await ok(['disable', 'bypass.test']);
+    expect(suite.fake.rulesetRules(zone.id, REDIRECT)).toEqual([]);
+    expect(suite.fake.rulesetRules(zone.id, HEADERS)).toEqual([]);
+  });
+
+  it('lets the maintenance page through when it is on a host the site covers, says so, and redirects the rest', async () => {
+    const zone = await redirectSite('loop.test');
+    const page = 'https://status.loop.test/down.html';
+    await ok(['sites', 'update', 'loop.test', '--maintenance-url', page]);
+
+    const enabled = await ok(['enable', 'loop.test', '--json']);
+
+    expect((JSON.parse(enabled.stdout) as { message: string }).message).toMatch(/its path \/down\.html is let through instead of redirected \(no loop\)/);
+    expect(visit(zone.id, { host: 'status.loop.test', path: '/down.html' })).toBeUndefined();
+    expect(visit(zone.id, { host: 'status.loop.test', path: '/' })).toEqual({ url: page, status: 302 });
+    expect(visit(zone.id, { host: 'loop.test', path: '/shop' })).toEqual({ url: page, status: 302 });
+
+    // Page Rules cannot do that: the same URL is refused on a page_rules site.
+    suite.fake.addZone({ name: 'loop-pr.test' });
+    await ok(['sites', 'add', 'loop-pr.test']);
+    const refused = await cli(['sites', 'update', 'loop-pr.test', '--maintenance-url', 'https://status.loop-pr.test/down.html']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr + refused.stdout).toMatch(/again and again/);
   });
 });

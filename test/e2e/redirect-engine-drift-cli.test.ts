@@ -39,8 +39,10 @@ async function editAsTheUser(zoneId: string, ruleId: string, changes: Record<str
   const entrypoint = (await (await fetch(`${suite.fake.baseURL}/zones/${zoneId}/rulesets/phases/${REDIRECT}/entrypoint`, { headers })).json()) as {
     result: { id: string; rules: Record<string, unknown>[] };
   };
-  const { id, version, last_updated, ...rule } = entrypoint.result.rules.find((candidate) => candidate.id === ruleId)!;
-  void id, version, last_updated;
+  // The rule as it stands, minus what Cloudflare owns (id, version, last_updated), as the dashboard would send it.
+  const rule = Object.fromEntries(
+    Object.entries(entrypoint.result.rules.find((candidate) => candidate.id === ruleId)!).filter(([key]) => !['id', 'version', 'last_updated'].includes(key)),
+  );
   const response = await fetch(`${suite.fake.baseURL}/zones/${zoneId}/rulesets/${entrypoint.result.id}/rules/${ruleId}`, {
     method: 'PATCH',
     headers,
