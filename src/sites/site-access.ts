@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TokenCipher } from '../api-keys/token-cipher.js';
+import { ConflictError } from '../common/errors.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { BYPASS_SECRET_MASK, generateBypassSecret } from './bypass-secret.js';
@@ -46,9 +47,20 @@ export class SiteAccessResolver {
   resolve(site: CloudflareSite): SiteAccess {
     return {
       bypassIps: site.bypassIps ?? this.config.MAINTENANCE_BYPASS_IPS,
-      bypassSecret: site.bypassSecretCipher === null ? null : this.cipher.decrypt(site.bypassSecretCipher),
+      bypassSecret: site.bypassSecretCipher === null ? null : this.decrypt(site.domain, site.bypassSecretCipher),
       excludedPaths: site.excludedPaths,
     };
+  }
+
+  private decrypt(domain: string, stored: string): string {
+    try {
+      return this.cipher.decrypt(stored);
+    } catch {
+      throw new ConflictError(
+        `The bypass secret of ${domain} cannot be decrypted: APP_SECRET_KEY differs from the key it was saved with. ` +
+          `Generate a new one with \`maintenance sites update ${domain} --bypass-secret\` (or remove it with --no-bypass).`,
+      );
+    }
   }
 
   view(site: Pick<CloudflareSite, 'engine' | 'bypassIps' | 'bypassSecretCipher' | 'excludedPaths'>): SiteAccessView {

@@ -81,6 +81,8 @@ describe("the admin's site form: engine, bypass IPs and excluded paths", () => {
 
     const shown = await suite.client.recordAction(SITES, site.id, 'show');
     expect(shown.record.params).toMatchObject({ engine: 'redirect_rule', bypass: 'no IPs (default); secret ••••••••', exclusions: ACME });
+    // The column reaches the browser only as the mask (the resource's `redact`).
+    expect(shown.record.params.bypassSecretCipher).toBe('••••••••');
     const responses = [
       JSON.stringify(shown),
       JSON.stringify(await suite.client.recordAction(SITES, site.id, 'edit')),

@@ -6,6 +6,10 @@ import { type AccessChanges, accessAffectsRules, planAccessChange } from '../../
 import { parseExcludedPath, parseExcludedPaths } from '../../src/sites/site-access.validation.js';
 import { parseSiteEngine } from '../../src/sites/site-engine.js';
 import type { AccessSettings } from '../../src/sites/site.repository.js';
+import { TokenCipher } from '../../src/api-keys/token-cipher.js';
+import type { AppConfig } from '../../src/config/config.schema.js';
+import type { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
+import { SiteAccessResolver } from '../../src/sites/site-access.js';
 
 const ACME = '/.well-known/acme-challenge/';
 
@@ -170,5 +174,28 @@ describe('planning an access change', () => {
     expect(accessAffectsRules(before, { ...before })).toBe(false);
     const pageRules = site({ engine: 'page_rules' });
     expect(accessAffectsRules(pageRules, { ...pageRules, bypassIps: [] })).toBe(false);
+  });
+});
+
+describe('SiteAccessResolver', () => {
+  const config = { MAINTENANCE_BYPASS_IPS: ['192.0.2.0/24'] } as AppConfig;
+  const cipher = new TokenCipher('k'.repeat(40));
+  const resolver = new SiteAccessResolver(config, cipher);
+  const site = (settings: Partial<CloudflareSite>) =>
+    ({ domain: 'shop.test', engine: 'redirect_rule', bypassIps: null, bypassSecretCipher: null, excludedPaths: [ACME], ...settings }) as CloudflareSite;
+
+  it('applies the global default to a site without a list of its own, never to one with an empty list', () => {
+    expect(resolver.resolve(site({}))).toEqual({ bypassIps: ['192.0.2.0/24'], bypassSecret: null, excludedPaths: [ACME] });
+    expect(resolver.resolve(site({ bypassIps: [] })).bypassIps).toEqual([]);
+    expect(resolver.resolve(site({ bypassIps: ['203.0.113.0/24'] })).bypassIps).toEqual(['203.0.113.0/24']);
+  });
+
+  it('decrypts the secret for the engine, shows only the mask, and names the way out when the key changed', () => {
+    const sealed = resolver.plan(site({}), { bypassSecret: 'generate' });
+    const stored = site({ bypassSecretCipher: sealed.settings.bypassSecretCipher });
+    expect(resolver.resolve(stored).bypassSecret).toBe(sealed.newSecret);
+    expect(resolver.view(stored)).toEqual({ engine: 'redirect_rule', bypassIps: ['192.0.2.0/24'], bypassIpsFrom: 'default', bypassSecret: '••••••••', excludedPaths: [ACME] });
+    const otherKey = new SiteAccessResolver(config, new TokenCipher('o'.repeat(40)));
+    expect(() => otherKey.resolve(stored)).toThrow(/The bypass secret of shop\.test cannot be decrypted: APP_SECRET_KEY differs.*--bypass-secret/);
   });
 });
