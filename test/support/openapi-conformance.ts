@@ -152,7 +152,7 @@ let loaded: LoadedSpec | undefined;
 
 function loadSpec(): LoadedSpec {
   if (loaded) return loaded;
-  const doc = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json;
+  const doc = withErrata(JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json);
   loaded = {
     doc,
     request: validators(doc, 'request', false),
@@ -160,6 +160,22 @@ function loadSpec(): LoadedSpec {
     response: validators(doc, 'response', false),
   };
   return loaded;
+}
+
+/**
+ * Where the subset lags behind Cloudflare's documented API, the one amendment made to it (in memory; the copy
+ * stays as published): the rewrite action's header operations are `set` and `remove` in the subset, written for
+ * request headers, while response header transform rules also take `add` with a value or an expression
+ * (https://developers.cloudflare.com/rules/transform/response-header-modification/), the way to add a `set-cookie`.
+ */
+function withErrata(doc: Json): Json {
+  const rewrite = doc.components?.schemas?.rulesets_RewriteRule?.allOf?.[1];
+  const branches: Json[] = rewrite?.properties?.action_parameters?.properties?.headers?.additionalProperties?.oneOf ?? [];
+  for (const branch of branches) {
+    const operation = branch.properties?.operation;
+    if (Array.isArray(operation?.enum) && operation.enum.includes('set')) operation.enum = ['set', 'add'];
+  }
+  return doc;
 }
 
 function validators(doc: Json, mode: Mode, coerceTypes: false | 'array'): Validators {

@@ -1,6 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from '@jest/globals';
 import Cloudflare from 'cloudflare';
-import { FakeCloudflare, realmSafeFetch, type FakeRulesetRule, type FakeZone } from '../support/fake-cloudflare/index.js';
+import {
+  FakeCloudflare,
+  realmSafeFetch,
+  type FakeRulesetRule,
+  type FakeZone,
+} from '../support/fake-cloudflare/index.js';
 
 const TOKEN = 'fake-token-0123456789abcdefghijklmnopqrstu';
 const PHASE = 'http_request_dynamic_redirect';
@@ -88,7 +93,7 @@ describe('FakeCloudflare rulesets: the phase entry point', () => {
   it('creates the entry point on PUT, with defaults on each rule and version 1', async () => {
     const answer = await ruleset(
       client().rulesets.phases.update(PHASE, {
-      zone_id: zone.id,
+        zone_id: zone.id,
         rules: [redirect('http.host eq "shop.test"', { ref: 'ours' })],
       }),
     );
@@ -106,7 +111,7 @@ describe('FakeCloudflare rulesets: the phase entry point', () => {
     fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "b.shop.test"', { ref: 'user-2' }));
     const answer = await ruleset(
       client().rulesets.phases.update(PHASE, {
-      zone_id: zone.id,
+        zone_id: zone.id,
         rules: [redirect('http.host eq "shop.test"', { ref: 'ours' })],
       }),
     );
@@ -123,10 +128,28 @@ describe('FakeCloudflare rulesets: one rule at a time', () => {
     const rulesetId = (await ruleset(client().rulesets.phases.get(PHASE, { zone_id: zone.id }))).id;
     const rules = client().rulesets.rules;
     await rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "c.shop.test"', { ref: 'last' }) });
-    await rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "d.shop.test"', { ref: 'first' }), position: { before: '' } });
-    await rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "e.shop.test"', { ref: 'second' }), position: { index: 2 } });
-    await rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "f.shop.test"', { ref: 'before-b' }), position: { before: b } });
-    const answer = await ruleset(rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "g.shop.test"', { ref: 'after-a' }), position: { after: a } }));
+    await rules.create(rulesetId, {
+      zone_id: zone.id,
+      ...redirect('http.host eq "d.shop.test"', { ref: 'first' }),
+      position: { before: '' },
+    });
+    await rules.create(rulesetId, {
+      zone_id: zone.id,
+      ...redirect('http.host eq "e.shop.test"', { ref: 'second' }),
+      position: { index: 2 },
+    });
+    await rules.create(rulesetId, {
+      zone_id: zone.id,
+      ...redirect('http.host eq "f.shop.test"', { ref: 'before-b' }),
+      position: { before: b },
+    });
+    const answer = await ruleset(
+      rules.create(rulesetId, {
+        zone_id: zone.id,
+        ...redirect('http.host eq "g.shop.test"', { ref: 'after-a' }),
+        position: { after: a },
+      }),
+    );
     const order = ['first', 'second', 'a', 'after-a', 'before-b', 'b', 'last'];
     expect(answer.rules.map((r) => r.ref)).toEqual(order);
     expect(fake.rulesetRules(zone.id, PHASE).map((r) => r.ref)).toEqual(order);
@@ -136,7 +159,10 @@ describe('FakeCloudflare rulesets: one rule at a time', () => {
     fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "a.shop.test"', { ref: 'taken' }));
     const rulesetId = (await ruleset(client().rulesets.phases.get(PHASE, { zone_id: zone.id }))).id;
     const dup = await thrown(() =>
-      client().rulesets.rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "b.shop.test"', { ref: 'taken' }) }),
+      client().rulesets.rules.create(rulesetId, {
+        zone_id: zone.id,
+        ...redirect('http.host eq "b.shop.test"', { ref: 'taken' }),
+      }),
     );
     expect(dup).toBeInstanceOf(Cloudflare.BadRequestError);
     expect(dup.errors[0].source).toEqual({ pointer: '/ref' });
@@ -153,7 +179,11 @@ describe('FakeCloudflare rulesets: one rule at a time', () => {
 
   it('replaces the whole rule on PATCH (an omitted ref falls back to the id) and keeps its place', async () => {
     fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "a.shop.test"', { ref: 'a' }));
-    const id = fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "b.shop.test"', { ref: 'b', description: 'x' }));
+    const id = fake.seedRulesetRule(
+      zone.id,
+      PHASE,
+      redirect('http.host eq "b.shop.test"', { ref: 'b', description: 'x' }),
+    );
     fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "c.shop.test"', { ref: 'c' }));
     const rulesetId = (await ruleset(client().rulesets.phases.get(PHASE, { zone_id: zone.id }))).id;
     const answer = await ruleset(
@@ -164,7 +194,14 @@ describe('FakeCloudflare rulesets: one rule at a time', () => {
       }),
     );
     const edited = answer.rules[1];
-    expect(edited).toMatchObject({ id, ref: id, enabled: false, description: '', version: '2', expression: 'http.host eq "bb.shop.test"' });
+    expect(edited).toMatchObject({
+      id,
+      ref: id,
+      enabled: false,
+      description: '',
+      version: '2',
+      expression: 'http.host eq "bb.shop.test"',
+    });
   });
 
   it('deletes one rule and keeps the (maybe empty) entry point', async () => {
@@ -183,7 +220,10 @@ describe('FakeCloudflare rulesets: quota and expressions', () => {
     for (let i = 0; i < 10; i += 1) fake.seedRulesetRule(zone.id, PHASE, redirect(`http.host eq "h${i}.shop.test"`));
     const rulesetId = (await ruleset(client().rulesets.phases.get(PHASE, { zone_id: zone.id }))).id;
     const create = () =>
-      client().rulesets.rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "shop.test"', { ref: 'ours' }) });
+      client().rulesets.rules.create(rulesetId, {
+        zone_id: zone.id,
+        ...redirect('http.host eq "shop.test"', { ref: 'ours' }),
+      });
     const error = await thrown(create);
     expect(error.status).toBe(400);
     expect(error.errors[0].message).toMatch(/exceeded maximum number of rules/);
@@ -200,20 +240,27 @@ describe('FakeCloudflare rulesets: quota and expressions', () => {
     );
     expect(error).toBeInstanceOf(Cloudflare.BadRequestError);
     expect(error.errors[0]).toMatchObject({ code: 20125, source: { pointer: '/expression' } });
-    expect(error.errors[0].message).toMatch(/not a valid value for expression because could not parse filter expression/);
+    expect(error.errors[0].message).toMatch(
+      /not a valid value for expression because could not parse filter expression/,
+    );
     expect(fake.rulesetRules(zone.id, PHASE)).toEqual([]);
   });
 
   it('refuses matches below Business, and an expression over 4096 characters', async () => {
     const rulesetId = await entrypointId();
     const regex = () =>
-      client().rulesets.rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.request.uri.path matches "^/a"') });
+      client().rulesets.rules.create(rulesetId, {
+        zone_id: zone.id,
+        ...redirect('http.request.uri.path matches "^/a"'),
+      });
     expect((await thrown(regex)).status).toBe(400);
     fake.setZonePlan(zone.id, 'business');
     await regex();
     const long = `http.host in {${Array.from({ length: 300 }, (_, i) => `"h${i}.shop.test"`).join(' ')}}`;
     expect(long.length).toBeGreaterThan(4096);
-    const tooLong = await thrown(() => client().rulesets.rules.create(rulesetId, { zone_id: zone.id, ...redirect(long) }));
+    const tooLong = await thrown(() =>
+      client().rulesets.rules.create(rulesetId, { zone_id: zone.id, ...redirect(long) }),
+    );
     expect(tooLong.status).toBe(400);
   });
 });
@@ -222,8 +269,116 @@ describe('FakeCloudflare rulesets: faults', () => {
   it('can lose the answer to a POST after the rule was made', async () => {
     const rulesetId = await entrypointId();
     const fault = fake.injectFault({ method: 'POST', path: /\/rules$/, fault: 'reset', afterHandling: true });
-    await thrown(() => client().rulesets.rules.create(rulesetId, { zone_id: zone.id, ...redirect('http.host eq "shop.test"', { ref: 'ours' }) }));
+    await thrown(() =>
+      client().rulesets.rules.create(rulesetId, {
+        zone_id: zone.id,
+        ...redirect('http.host eq "shop.test"', { ref: 'ours' }),
+      }),
+    );
     expect(fault.spent()).toBe(true);
     expect(fake.rulesetRules(zone.id, PHASE).map((r) => r.ref)).toEqual(['ours']);
+  });
+});
+
+describe('FakeCloudflare rulesets: response header transform rules', () => {
+  const HEADERS = 'http_response_headers_transform';
+  const cookieRule = (operation: 'set' | 'add', name = 'set-cookie') => ({
+    action: 'rewrite' as const,
+    expression: 'http.request.uri.query contains "maintenance_bypass=abc"',
+    action_parameters: {
+      headers: { [name]: { operation, value: 'maintenance_bypass=abc; Path=/; Secure; HttpOnly' } },
+    },
+    ref: 'bypass-cookie',
+  });
+
+  it('takes a set-cookie added by a rewrite rule, kept apart from the redirect phase', async () => {
+    const answer = await ruleset(
+      client().rulesets.phases.update(HEADERS, { zone_id: zone.id, rules: [cookieRule('add') as never] }),
+    );
+    expect(answer.phase).toBe(HEADERS);
+    expect(fake.rulesetRules(zone.id, HEADERS).map((r) => r.ref)).toEqual(['bypass-cookie']);
+    expect(fake.hasEntrypoint(zone.id, PHASE)).toBe(false);
+    const listed = (await client().rulesets.list({ zone_id: zone.id })).result;
+    const ours = listed.filter((r) => r.kind === 'zone');
+    expect(ours).toEqual([expect.objectContaining({ id: answer.id, phase: HEADERS })]);
+    expect(ours[0]).not.toHaveProperty('rules');
+    // Like a real zone's list, it holds Cloudflare's managed rulesets too, first.
+    expect(listed[0]?.kind).toBe('managed');
+  });
+
+  it('refuses cf- headers, a fixed header, a bad header name, and a redirect in this phase', async () => {
+    for (const rule of [
+      cookieRule('set', 'cf-cache-status'),
+      cookieRule('set', 'server'),
+      cookieRule('add', 'bad name'),
+      redirect('true'),
+    ]) {
+      const error = await thrown(() =>
+        client().rulesets.phases.update(HEADERS, { zone_id: zone.id, rules: [rule as never] }),
+      );
+      expect(error.status).toBe(400);
+    }
+    expect(fake.hasEntrypoint(zone.id, HEADERS)).toBe(false);
+  });
+});
+
+describe('FakeCloudflare rulesets: rulesets by id', () => {
+  it('reads a ruleset by id, and answers 404 for an unknown one', async () => {
+    const id = await entrypointId();
+    const read = await ruleset(client().rulesets.get(id, { zone_id: zone.id }));
+    expect(read).toMatchObject({ id, phase: PHASE, rules: [] });
+    const missing = await thrown(() => client().rulesets.get('0123456789abcdef0123456789abcdef', { zone_id: zone.id }));
+    expect(missing.status).toBe(404);
+  });
+
+  it('refuses a second zone ruleset in a phase, as Cloudflare does (20217 on /kind)', async () => {
+    await entrypointId();
+    const error = await thrown(() =>
+      client().rulesets.create({ zone_id: zone.id, kind: 'zone', name: 'again', phase: PHASE, rules: [] }),
+    );
+    expect(error.errors[0]).toMatchObject({ code: 20217, source: { pointer: '/kind' } });
+  });
+
+  it('keeps a rule that a PUT sends back with its id (same id, next version), and drops the rest', async () => {
+    const keep = fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "a.shop.test"', { ref: 'keep' }));
+    fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "b.shop.test"', { ref: 'drop' }));
+    const answer = await ruleset(
+      client().rulesets.phases.update(PHASE, {
+        zone_id: zone.id,
+        rules: [{ id: keep, ...redirect('http.host eq "a.shop.test"', { ref: 'keep' }) }],
+      }),
+    );
+    expect(answer.rules).toEqual([expect.objectContaining({ id: keep, ref: 'keep', version: '2' })]);
+    const twice = await thrown(() =>
+      client().rulesets.phases.update(PHASE, {
+        zone_id: zone.id,
+        rules: [
+          { id: keep, ...redirect('http.host eq "a.shop.test"', { ref: 'one' }) },
+          { id: keep, ...redirect('http.host eq "b.shop.test"', { ref: 'two' }) },
+        ],
+      }),
+    );
+    expect(twice.errors[0].source).toEqual({ pointer: '/rules/1/id' });
+  });
+});
+
+describe('FakeCloudflare rulesets: faults before the write', () => {
+  it('changes nothing when a PATCH is answered 500 before it is carried out', async () => {
+    const id = fake.seedRulesetRule(zone.id, PHASE, redirect('http.host eq "a.shop.test"', { ref: 'a' }));
+    const rulesetId = (await ruleset(client().rulesets.phases.get(PHASE, { zone_id: zone.id }))).id;
+    fake.injectFault({ method: 'PATCH', path: /\/rules\//, fault: { status: 500 } });
+    const error = await thrown(() =>
+      client().rulesets.rules.edit(id, {
+        zone_id: zone.id,
+        ruleset_id: rulesetId,
+        ...redirect('http.host eq "b.shop.test"', { ref: 'a' }),
+      }),
+    );
+    expect(error.status).toBe(500);
+    expect(fake.rulesetRules(zone.id, PHASE)[0]).toMatchObject({
+      id,
+      version: '1',
+      expression: 'http.host eq "a.shop.test"',
+    });
   });
 });

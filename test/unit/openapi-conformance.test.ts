@@ -181,3 +181,62 @@ describe('OpenAPI 3.0 to JSON Schema translation', () => {
     expect(out).not.toHaveProperty('x-cfPlanAvailability');
   });
 });
+
+describe('the rulesets part of the spec', () => {
+  const RULESET = '2f2feab2026849078ba485f918791bdc';
+  const rulesPath = `/zones/${ZONE}/rulesets/${RULESET}/rules`;
+  const redirect = {
+    action: 'redirect',
+    expression: 'http.host eq "example.com"',
+    action_parameters: { from_value: { target_url: { value: 'https://maintenance.example.net/' }, status_code: 302 } },
+  };
+
+  it('accepts each documented position, and refuses one giving two', () => {
+    for (const position of [{ before: '' }, { after: RULE }, { index: 1 }]) {
+      expect(validateRequest({ method: 'POST', path: rulesPath, body: { ...redirect, position } })).toEqual([]);
+    }
+    expect(validateRequest({ method: 'POST', path: rulesPath, body: { ...redirect, position: { before: '', after: '' } } })).not.toEqual([]);
+  });
+
+  it('takes a redirect target as a value or an expression, not both', () => {
+    const withTarget = (target_url: object) => ({ ...redirect, action_parameters: { from_value: { target_url } } });
+    expect(validateRequest({ method: 'POST', path: rulesPath, body: withTarget({ expression: 'http.host' }) })).toEqual([]);
+    expect(validateRequest({ method: 'POST', path: rulesPath, body: withTarget({ value: 'https://a.test/', expression: 'http.host' }) })).not.toEqual([]);
+  });
+
+  it('does not require the read-only id of a ruleset in a PUT of the entry point', () => {
+    const path = `/zones/${ZONE}/rulesets/phases/http_request_dynamic_redirect/entrypoint`;
+    expect(validateRequest({ method: 'PUT', path, body: { rules: [redirect] } })).toEqual([]);
+    expect(validateRequest({ method: 'PUT', path, body: { rules: 'none' } })).not.toEqual([]);
+  });
+
+  it('takes the add operation of response header rules (an erratum to the subset)', () => {
+    const rewrite = (operation: string) => ({
+      action: 'rewrite',
+      expression: 'true',
+      action_parameters: { headers: { 'set-cookie': { operation, value: 'a=b' } } },
+    });
+    expect(validateRequest({ method: 'POST', path: rulesPath, body: rewrite('add') })).toEqual([]);
+    expect(validateRequest({ method: 'POST', path: rulesPath, body: rewrite('append') })).not.toEqual([]);
+  });
+
+  it('accepts a ruleset answer whose errors are [] (a deep-equality enum)', () => {
+    const body = {
+      success: true,
+      errors: [],
+      messages: [],
+      result: {
+        id: RULESET,
+        name: 'default',
+        kind: 'zone',
+        version: '1',
+        last_updated: '2024-01-01T00:00:00.000Z',
+        phase: 'http_request_dynamic_redirect',
+        rules: [],
+      },
+    };
+    expect(validateResponse({ method: 'GET', path: `/zones/${ZONE}/rulesets/${RULESET}` }, { status: 200, body })).toEqual([]);
+    const withError = { ...body, errors: [{ code: 1, message: 'x' }] };
+    expect(validateResponse({ method: 'GET', path: `/zones/${ZONE}/rulesets/${RULESET}` }, { status: 200, body: withError })).not.toEqual([]);
+  });
+});

@@ -168,7 +168,8 @@ export class FakeCloudflare {
     position: 'first' | 'last' = 'last',
   ): string {
     const zone = this.state.requireZone(zoneId);
-    if (!isModelledPhase(phase)) throw new Error(`FakeCloudflare.seedRulesetRule: phase ${String(phase)} is not modelled`);
+    if (!isModelledPhase(phase))
+      throw new Error(`FakeCloudflare.seedRulesetRule: phase ${String(phase)} is not modelled`);
     const problems = ruleProblems(rule, phase, zone, '');
     if (problems.length > 0) {
       throw new Error(`FakeCloudflare.seedRulesetRule: ${problems.map((p) => p.message).join('; ')}`);
@@ -192,7 +193,9 @@ export class FakeCloudflare {
     const ruleset = this.state.entrypoint(zoneId, phase);
     const rules = ruleset?.rules.filter((r) => r.id !== ruleId);
     if (!ruleset || !rules || rules.length === ruleset.rules.length) {
-      throw new Error(`FakeCloudflare.removeRulesetRule: no rule ${ruleId} in the ${phase} entry point of zone ${zoneId}`);
+      throw new Error(
+        `FakeCloudflare.removeRulesetRule: no rule ${ruleId} in the ${phase} entry point of zone ${zoneId}`,
+      );
     }
     this.state.commitRules(ruleset, rules);
   }

@@ -44,14 +44,30 @@ const ROUTES: Route[] = [
   { method: 'DELETE', template: '/zones/{zone_id}/pagerules/{pagerule_id}', handler: { authed: deletePageRule } },
   { method: 'GET', template: '/zones/{zone_id}/rulesets', handler: { authed: listRulesets } },
   { method: 'POST', template: '/zones/{zone_id}/rulesets', handler: { authed: createRuleset } },
-  { method: 'GET', template: '/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint', handler: { authed: getEntrypoint } },
-  { method: 'PUT', template: '/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint', handler: { authed: putEntrypoint } },
+  {
+    method: 'GET',
+    template: '/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint',
+    handler: { authed: getEntrypoint },
+  },
+  {
+    method: 'PUT',
+    template: '/zones/{zone_id}/rulesets/phases/{ruleset_phase}/entrypoint',
+    handler: { authed: putEntrypoint },
+  },
   { method: 'GET', template: '/zones/{zone_id}/rulesets/{ruleset_id}', handler: { authed: getRuleset } },
   { method: 'PUT', template: '/zones/{zone_id}/rulesets/{ruleset_id}', handler: { authed: updateRuleset } },
   { method: 'DELETE', template: '/zones/{zone_id}/rulesets/{ruleset_id}', handler: { authed: deleteRuleset } },
   { method: 'POST', template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules', handler: { authed: createRule } },
-  { method: 'PATCH', template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}', handler: { authed: editRule } },
-  { method: 'DELETE', template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}', handler: { authed: deleteRule } },
+  {
+    method: 'PATCH',
+    template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}',
+    handler: { authed: editRule },
+  },
+  {
+    method: 'DELETE',
+    template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}',
+    handler: { authed: deleteRule },
+  },
 ];
 
 export interface RouteMatch {

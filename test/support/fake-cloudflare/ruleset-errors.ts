@@ -1,11 +1,9 @@
 import { ApiError } from './envelope.js';
 
 /**
- * Error codes of the Rulesets API. Only some are documented by real answers seen in the wild (see
- * docs/fake-cloudflare-rulesets.md): 10003 for a phase without an entry point, 20217 for "'x' is not a valid
- * value for y because …" (a second zone ruleset in a phase), 20125 for an invalid expression (a blank one).
- * Which code Cloudflare gives a quota, ref or position problem is not documented: 20217 is assumed, so
- * callers should rely on the HTTP status and the pointer, not on the code.
+ * Error codes of the Rulesets API: 10003 (no entry point), 20217 ("'x' is not a valid value for y because …")
+ * and 20125 (an invalid expression) come from real answers; which code Cloudflare gives a quota, ref or position
+ * problem is not documented, so 20217 is assumed. See docs/rules-language.md#assumptions.
  */
 export const RULESET_NOT_FOUND = 10003;
 export const INVALID_VALUE = 20217;
@@ -26,7 +24,11 @@ export function invalidRuleset(problems: RuleProblem[]): ApiError {
 }
 
 export function invalidValue(pointer: string, value: unknown, reason: string, code = INVALID_VALUE): RuleProblem {
-  return { code, message: `'${display(value)}' is not a valid value for ${fieldName(pointer)} because ${reason}`, pointer };
+  return {
+    code,
+    message: `'${display(value)}' is not a valid value for ${fieldName(pointer)} because ${reason}`,
+    pointer,
+  };
 }
 
 export function noEntrypoint(phase: string): ApiError {
@@ -41,8 +43,14 @@ export function noRule(ruleId: string, rulesetId: string): ApiError {
   return ApiError.of(404, RULESET_NOT_FOUND, `could not find rule ${ruleId} in ruleset ${rulesetId}`);
 }
 
+/** The field a pointer ends at: `/rules/0/expression` → `expression`. */
 function fieldName(pointer: string): string {
-  return pointer.split('/').filter((p) => p !== '' && !/^\d+$/.test(p)).join('.') || 'body';
+  return (
+    pointer
+      .split('/')
+      .filter((p) => p !== '' && !/^\d+$/.test(p))
+      .at(-1) ?? 'body'
+  );
 }
 
 function display(value: unknown): string {

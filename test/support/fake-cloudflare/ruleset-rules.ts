@@ -48,7 +48,8 @@ export function parsePosition(raw: unknown): Position | undefined {
   }
   if ('before' in raw && typeof raw.before === 'string') return { before: raw.before };
   if ('after' in raw && typeof raw.after === 'string') return { after: raw.after };
-  if ('index' in raw && Number.isInteger(raw.index) && (raw.index as number) >= 1) return { index: raw.index as number };
+  if ('index' in raw && Number.isInteger(raw.index) && (raw.index as number) >= 1)
+    return { index: raw.index as number };
   throw positionError(raw, 'before and after take a rule id (or ""), index an integer from 1');
 }
 
@@ -56,18 +57,30 @@ export function parsePosition(raw: unknown): Position | undefined {
  * `rules` with `rule` placed at `position` (after removing it if it was there); without a position a new rule
  * goes last and an existing one keeps its place.
  */
-export function placeRule(rules: FakeRulesetRule[], rule: FakeRulesetRule, position: Position | undefined): FakeRulesetRule[] {
+export function placeRule(
+  rules: FakeRulesetRule[],
+  rule: FakeRulesetRule,
+  position: Position | undefined,
+): FakeRulesetRule[] {
   const current = rules.findIndex((r) => r.id === rule.id);
   const others = rules.filter((r) => r.id !== rule.id);
   const at = targetIndex(others, rule.id, position, current);
   return [...others.slice(0, at), rule, ...others.slice(at)];
 }
 
-function targetIndex(others: FakeRulesetRule[], selfId: string, position: Position | undefined, current: number): number {
+function targetIndex(
+  others: FakeRulesetRule[],
+  selfId: string,
+  position: Position | undefined,
+  current: number,
+): number {
   if (position === undefined) return current === -1 ? others.length : current;
   if ('index' in position) {
     if (position.index > others.length + 1) {
-      throw positionError(position, `index ${position.index} is past the end of the ruleset (${others.length + 1} at most)`);
+      throw positionError(
+        position,
+        `index ${position.index} is past the end of the ruleset (${others.length + 1} at most)`,
+      );
     }
     return position.index - 1;
   }

@@ -75,7 +75,9 @@ export function ruleProblems(
   }
   const expected = RULESET_PHASES[phase].action;
   if (rule.action !== expected) {
-    problems.push(invalidValue(`${pointer}/action`, rule.action, `the ${phase} phase only takes the "${expected}" action`));
+    problems.push(
+      invalidValue(`${pointer}/action`, rule.action, `the ${phase} phase only takes the "${expected}" action`),
+    );
   } else {
     problems.push(...RULESET_PHASES[phase].checkParameters(rule.action_parameters, `${pointer}/action_parameters`));
   }
@@ -131,10 +133,13 @@ export function expressionProblems(expression: unknown, zone: FakeZone, pointer:
 
 /** https://developers.cloudflare.com/rules/url-forwarding/single-redirects/settings/ */
 function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
-  if (!isObject(parameters)) return [invalidValue(pointer, parameters, 'a redirect needs action_parameters.from_value')];
+  if (!isObject(parameters))
+    return [invalidValue(pointer, parameters, 'a redirect needs action_parameters.from_value')];
   const problems = unknownKeys(parameters, ['from_value', 'from_list'], pointer);
   if (parameters.from_list !== undefined) {
-    problems.push(invalidValue(`${pointer}/from_list`, 'from_list', 'lists are for Bulk Redirects (phase http_request_redirect)'));
+    problems.push(
+      invalidValue(`${pointer}/from_list`, 'from_list', 'lists are for Bulk Redirects (phase http_request_redirect)'),
+    );
   }
   const from = parameters.from_value;
   if (!isObject(from)) return [...problems, invalidValue(`${pointer}/from_value`, from, 'it must be an object')];
@@ -142,7 +147,9 @@ function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
   problems.push(...unknownKeys(from, ['target_url', 'status_code', 'preserve_query_string'], at));
   problems.push(...valueOrExpression(from.target_url, `${at}/target_url`, absoluteUrlProblem));
   if (from.status_code !== undefined && !REDIRECT_STATUSES.includes(from.status_code as number)) {
-    problems.push(invalidValue(`${at}/status_code`, from.status_code, `it must be one of ${REDIRECT_STATUSES.join(', ')}`));
+    problems.push(
+      invalidValue(`${at}/status_code`, from.status_code, `it must be one of ${REDIRECT_STATUSES.join(', ')}`),
+    );
   }
   if (from.preserve_query_string !== undefined && typeof from.preserve_query_string !== 'boolean') {
     problems.push(invalidValue(`${at}/preserve_query_string`, from.preserve_query_string, 'it must be true or false'));
@@ -152,33 +159,58 @@ function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
 
 /**
  * https://developers.cloudflare.com/rules/transform/response-header-modification/ : set or add (a static
- * value or an expression; add keeps existing headers of that name, which is how a `set-cookie` is added) or
- * remove. Headers starting with `cf-` or `x-cf-` cannot be changed (stated for request headers; assumed for
- * response headers too).
+ * value or an expression), or remove. Add keeps the headers of that name already there, which is how a
+ * `set-cookie` must be added (set replaces them all, Bot Management's cookies included); headers starting with
+ * `cf-` or `x-cf-` cannot be touched, nor the value of `server` and a few others changed. Names and values use
+ * the characters of https://developers.cloudflare.com/rules/transform/response-header-modification/reference/header-format/.
  */
 function responseHeaderProblems(parameters: unknown, pointer: string): RuleProblem[] {
   if (!isObject(parameters) || !isObject(parameters.headers) || Object.keys(parameters.headers).length === 0) {
-    return [invalidValue(pointer, parameters, 'a response header rule needs action_parameters.headers with at least one header')];
+    return [
+      invalidValue(
+        pointer,
+        parameters,
+        'a response header rule needs action_parameters.headers with at least one header',
+      ),
+    ];
   }
   const problems = unknownKeys(parameters, ['headers'], pointer);
   for (const [name, change] of Object.entries(parameters.headers)) {
     const at = `${pointer}/headers/${name}`;
-    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) problems.push(invalidValue(at, name, 'it is not a valid header name'));
-    else if (/^(x-)?cf-/i.test(name)) problems.push(invalidValue(at, name, 'headers starting with cf- or x-cf- cannot be modified'));
+    problems.push(...headerNameProblems(name, change, at));
     if (!isObject(change)) {
       problems.push(invalidValue(at, change, 'it must be an object with an operation'));
-      continue;
-    }
-    if (change.operation === 'remove') {
+    } else if (change.operation === 'remove') {
       problems.push(...unknownKeys(change, ['operation'], at));
     } else if (change.operation === 'set' || change.operation === 'add') {
       problems.push(...unknownKeys(change, ['operation', 'value', 'expression'], at));
-      problems.push(...valueOrExpression(change, at, () => undefined));
+      problems.push(...valueOrExpression(change, at, headerValueProblem));
     } else {
       problems.push(invalidValue(`${at}/operation`, change.operation, 'it must be set, add or remove'));
     }
   }
   return problems;
+}
+
+const FIXED_RESPONSE_HEADERS = new Set(['server', 'eh-cache-tag', 'eh-cdn-cache-control']);
+
+function headerNameProblems(name: string, change: unknown, at: string): RuleProblem[] {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+    return [invalidValue(at, name, 'a header name takes only letters, digits, "-" and "_"')];
+  }
+  if (/^(x-)?cf-/i.test(name)) return [invalidValue(at, name, 'headers starting with cf- or x-cf- cannot be changed')];
+  const operation = isObject(change) ? change.operation : undefined;
+  if (FIXED_RESPONSE_HEADERS.has(name.toLowerCase()) && operation !== 'remove') {
+    return [invalidValue(at, name, 'the value of this header cannot be changed')];
+  }
+  return [];
+}
+
+function headerValueProblem(value: string): string | undefined {
+  if (value.length > 4096) return 'a header value is at most 4096 characters';
+  return /^[A-Za-z0-9_ :;.,\\/"'?!(){}[\]@<>=\-+*#$&`|~^%]*$/.test(value)
+    ? undefined
+    : 'a header value takes only letters, digits, spaces and the punctuation Cloudflare lists';
 }
 
 /** Exactly one of a non-empty static `value` or a dynamic string `expression`. */
@@ -190,7 +222,8 @@ function valueOrExpression(
   if (!isObject(holder)) return [invalidValue(pointer, holder, 'it must be an object with value or expression')];
   const hasValue = holder.value !== undefined;
   const hasExpression = holder.expression !== undefined;
-  if (hasValue === hasExpression) return [invalidValue(pointer, holder, 'exactly one of value and expression is required')];
+  if (hasValue === hasExpression)
+    return [invalidValue(pointer, holder, 'exactly one of value and expression is required')];
   if (hasValue) {
     if (typeof holder.value !== 'string' || holder.value === '') {
       return [invalidValue(`${pointer}/value`, holder.value, 'it must be a non-empty string')];
@@ -199,14 +232,23 @@ function valueOrExpression(
     return problem ? [invalidValue(`${pointer}/value`, holder.value, problem)] : [];
   }
   if (typeof holder.expression !== 'string' || holder.expression.trim() === '') {
-    return [invalidValue(`${pointer}/expression`, holder.expression, 'the expression cannot be blank', INVALID_EXPRESSION)];
+    return [
+      invalidValue(`${pointer}/expression`, holder.expression, 'the expression cannot be blank', INVALID_EXPRESSION),
+    ];
   }
   try {
     parseValueExpression(holder.expression);
     return [];
   } catch (error) {
     if (!(error instanceof RulesSyntaxError)) throw error;
-    return [invalidValue(`${pointer}/expression`, holder.expression, `could not parse expression: ${error.message}`, INVALID_EXPRESSION)];
+    return [
+      invalidValue(
+        `${pointer}/expression`,
+        holder.expression,
+        `could not parse expression: ${error.message}`,
+        INVALID_EXPRESSION,
+      ),
+    ];
   }
 }
 
@@ -222,7 +264,9 @@ function absoluteUrlProblem(value: string): string | undefined {
 function unknownKeys(object: Record<string, unknown>, allowed: string[], pointer: string): RuleProblem[] {
   return Object.keys(object)
     .filter((key) => !allowed.includes(key))
-    .map((key) => invalidValue(`${pointer}/${key}`, key, `it is not a known field here (expected ${allowed.join(', ')})`));
+    .map((key) =>
+      invalidValue(`${pointer}/${key}`, key, `it is not a known field here (expected ${allowed.join(', ')})`),
+    );
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -28,6 +28,10 @@ export function writeRules(
   options: WriteOptions,
 ): StoredRuleset {
   const problems = duplicateRefs(rules, (i) => `${options.pointerOf(i)}/ref`);
+  const ids = rules.map((r) => r.id);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) problems.push(invalidValue(`${options.pointerOf(i)}/id`, id, 'the rule is sent twice'));
+  });
   if (problems.length > 0) throw invalidRuleset(problems);
   const phase = ruleset.phase as FakeRulesetPhase;
   const quota = ruleQuota(zone, phase);

@@ -5,14 +5,14 @@ import type { AuthedContext, Handler } from './request-context.js';
 import { invalidRuleset, invalidValue, noEntrypoint, noRule, noRuleset, type RuleProblem } from './ruleset-errors.js';
 import { buildRule, parsePosition, placeRule } from './ruleset-rules.js';
 import { isModelledPhase, isObject, ruleProblems, rulesetRuleFields } from './ruleset-validation.js';
-import { apiRuleset } from './ruleset-view.js';
+import { apiRuleset, MANAGED_RULESETS } from './ruleset-view.js';
 import { writeRules } from './ruleset-writes.js';
 import type { FakeRulesetPhase, FakeZone } from './types.js';
 
-/** `GET /zones/{id}/rulesets`: every ruleset of the zone, without their rules. */
+/** `GET /zones/{id}/rulesets`: the managed rulesets and the zone's own, without their rules. */
 export const listRulesets: Handler = (ctx) => {
   const zone = zoneOf(ctx);
-  return success(ctx.state.rulesetsOf(zone.id).map((r) => apiRuleset(r, false)));
+  return success([...MANAGED_RULESETS, ...ctx.state.rulesetsOf(zone.id).map((r) => apiRuleset(r, false))]);
 };
 
 /** `GET …/phases/{phase}/entrypoint`: 404 (code 10003) while the phase has never had an entry point. */
@@ -37,7 +37,8 @@ export const putEntrypoint: Handler = (ctx) => {
 export const createRuleset: Handler = (ctx) => {
   const zone = zoneOf(ctx);
   const body = bodyObject(ctx);
-  if (body.kind !== 'zone') throw invalidRuleset([invalidValue('/kind', body.kind, 'a zone ruleset must be of kind zone')]);
+  if (body.kind !== 'zone')
+    throw invalidRuleset([invalidValue('/kind', body.kind, 'a zone ruleset must be of kind zone')]);
   const phase = modelledPhase(String(body.phase));
   if (ctx.state.entrypoint(zone.id, phase)) {
     throw invalidRuleset([
@@ -121,14 +122,16 @@ function replaceRules(
   if (!Array.isArray(list)) throw invalidRuleset([invalidValue('/rules', list, 'it must be an array of rules')]);
   const problems = list.flatMap((rule, i) => ruleProblems(rule, phase, zone, `/rules/${i}`));
   for (const key of ['name', 'description'] as const) {
-    if (body[key] !== undefined && typeof body[key] !== 'string') problems.push(invalidValue(`/${key}`, body[key], 'it must be a string'));
+    if (body[key] !== undefined && typeof body[key] !== 'string')
+      problems.push(invalidValue(`/${key}`, body[key], 'it must be a string'));
   }
   check(problems);
   const rules = list.map((raw: unknown, i) => {
     const id = (raw as Record<string, unknown>).id;
     if (id === undefined) return buildRule(rulesetRuleFields(raw));
     const previous = existing?.rules.find((r) => r.id === id);
-    if (!previous) throw invalidRuleset([invalidValue(`/rules/${i}/id`, id, 'there is no rule with this id in the ruleset')]);
+    if (!previous)
+      throw invalidRuleset([invalidValue(`/rules/${i}/id`, id, 'there is no rule with this id in the ruleset')]);
     return buildRule(rulesetRuleFields(raw), previous);
   });
   const ruleset =
@@ -138,7 +141,9 @@ function replaceRules(
       description: body.description as string | undefined,
     });
   try {
-    return rulesetReply(writeRules(ctx.state, zone, ruleset, rules, { pointerOf: (i) => `/rules/${i}`, enforceQuota: true }));
+    return rulesetReply(
+      writeRules(ctx.state, zone, ruleset, rules, { pointerOf: (i) => `/rules/${i}`, enforceQuota: true }),
+    );
   } catch (error) {
     if (!existing) ctx.state.deleteRuleset(zone.id, ruleset.id); // a refused first write creates nothing
     throw error;
@@ -155,6 +160,7 @@ function zoneOf(ctx: AuthedContext): FakeZone {
 
 function rulesetOf(ctx: AuthedContext, zone: FakeZone): StoredRuleset {
   const id = ctx.params.ruleset_id ?? '';
+  if (MANAGED_RULESETS.some((r) => r.id === id)) throw new Error(`the fake does not model managed ruleset ${id}`);
   const ruleset = ctx.state.ruleset(zone.id, id);
   if (!ruleset) throw noRuleset(id);
   return ruleset;
@@ -179,4 +185,3 @@ function withoutPosition(body: Record<string, unknown>): Record<string, unknown>
 function check(problems: RuleProblem[]): void {
   if (problems.length > 0) throw invalidRuleset(problems);
 }
-

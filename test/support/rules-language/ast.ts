@@ -4,22 +4,14 @@ import type { IpRange } from './ip.js';
 export type RulesType = 'bool' | 'string' | 'int' | 'ip' | 'string[]' | 'bool[]' | 'map';
 
 export type ComparisonOperator =
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'contains'
-  | 'matches'
-  | 'wildcard'
-  | 'strict wildcard';
+  'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'contains' | 'matches' | 'wildcard' | 'strict wildcard';
 
 export type Literal =
   | { kind: 'string'; value: string }
   | { kind: 'int'; value: number }
   | { kind: 'int-range'; from: number; to: number }
-  | { kind: 'ip'; range: IpRange };
+  | { kind: 'ip'; range: IpRange }
+  | { kind: 'ip-span'; version: 4 | 6; from: bigint; to: bigint };
 
 /**
  * Every node knows its type. `unpacked` marks the elements of an array unpacked with `[*]`: a comparison

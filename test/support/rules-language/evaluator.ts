@@ -65,6 +65,10 @@ function compare(operator: ComparisonOperator, value: Value, literal: Literal): 
     const inside = ipInRange(ip, literal.range);
     return operator === 'ne' ? !inside : inside;
   }
+  if (literal.kind === 'ip-span') {
+    const ip = value as IpAddress;
+    return ip.version === literal.version && ip.value >= literal.from && ip.value <= literal.to;
+  }
   if (literal.kind === 'int-range') return typeof value === 'number' && value >= literal.from && value <= literal.to;
   const left = value as string | number;
   const right = literal.value;
@@ -99,9 +103,9 @@ function call(expr: Extract<Expr, { kind: 'call' }>, fields: Fields): Value {
     perElement(first, fields, (v) => (typeof v === 'string' ? fn(v) : undefined)) as Value;
   switch (expr.name) {
     case 'lower':
-      return each((v) => v.toLowerCase());
+      return each((v) => v.replace(/[A-Z]+/g, (m) => m.toLowerCase()));
     case 'upper':
-      return each((v) => v.toUpperCase());
+      return each((v) => v.replace(/[a-z]+/g, (m) => m.toUpperCase()));
     case 'starts_with':
     case 'ends_with': {
       const affix = second?.kind === 'literal' && second.value.kind === 'string' ? second.value.value : '';
@@ -118,7 +122,10 @@ function call(expr: Extract<Expr, { kind: 'call' }>, fields: Fields): Value {
       return expr.name === 'any' ? values.some((v) => v === true) : values.every((v) => v === true);
     }
     case 'concat':
-      return expr.args.map((a) => evaluate(a, fields)).map((v) => (typeof v === 'string' ? v : '')).join('');
+      return expr.args
+        .map((a) => evaluate(a, fields))
+        .map((v) => (typeof v === 'string' ? v : ''))
+        .join('');
     default:
       return undefined;
   }

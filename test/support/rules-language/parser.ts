@@ -1,6 +1,6 @@
 import type { ComparisonOperator, Expr, Literal, RulesType } from './ast.js';
 import { RulesSyntaxError } from './errors.js';
-import { parseIpRange } from './ip.js';
+import { parseIpRange, type IpRange } from './ip.js';
 import { FIELDS, OPERATORS_BY_TYPE, SET_TYPES, SYMBOL_OPERATORS, WORD_OPERATORS } from './schema.js';
 
 /**
@@ -31,6 +31,9 @@ export function parseValueExpression(text: string): Expr {
 }
 
 const IDENTIFIER = /[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*/y;
+/** IP addresses are bare words of hex digits, colons and single dots (so `..` ends one, as in a range). */
+const IP_ADDRESS_TOKEN = /^[0-9A-Fa-f:]+(?:\.[0-9A-Fa-f:]+)*/;
+const IP_TOKEN = /^[0-9A-Fa-f:]+(?:\.[0-9A-Fa-f:]+)*(?:\/\d+)?/;
 const WORD_CHAR = /[A-Za-z0-9_.]/;
 
 class Parser {
@@ -118,7 +121,15 @@ class Parser {
     }
     this.skipSpace();
     const right = this.parseLiteral(left.type, operator);
-    return { kind: 'compare', operator, left, right, type: left.unpacked ? 'bool[]' : 'bool', unpacked: false, offset: at };
+    return {
+      kind: 'compare',
+      operator,
+      left,
+      right,
+      type: left.unpacked ? 'bool[]' : 'bool',
+      unpacked: false,
+      offset: at,
+    };
   }
 
   private parseIn(left: Expr, at: number): Expr {
@@ -179,7 +190,8 @@ class Parser {
     if (!match) this.fail(c === '' ? 'unexpected end of the expression' : `unexpected character "${c}"`);
     const name = match[0];
     this.pos += name.length;
-    if (WORD_CHAR.test(this.text[this.pos] ?? '')) this.fail(`invalid identifier "${name}${this.text[this.pos] ?? ''}…"`, at);
+    if (WORD_CHAR.test(this.text[this.pos] ?? ''))
+      this.fail(`invalid identifier "${name}${this.text[this.pos] ?? ''}…"`, at);
     let value: Expr;
     this.skipSpace();
     if (this.text[this.pos] === '(') value = this.parseCall(name, at);
@@ -243,7 +255,9 @@ class Parser {
           continue;
         }
         if (this.text[this.pos] === ')') break;
-        this.fail(this.atEnd() ? `unbalanced parentheses: the call to ${name}() is never closed` : 'expected "," or ")"');
+        this.fail(
+          this.atEnd() ? `unbalanced parentheses: the call to ${name}() is never closed` : 'expected "," or ")"',
+        );
       }
     }
     this.pos += 1; // )
@@ -265,7 +279,7 @@ class Parser {
   private parseLiteral(type: RulesType, operator: ComparisonOperator | 'in'): Literal {
     const at = this.pos;
     if (type === 'string') {
-      const value = this.parseStringLiteral();
+      const value = this.parseStringLiteral(operator === 'matches' ? 'regex' : 'basic');
       if (operator === 'matches') checkRegex(value, at, this.text);
       if (operator === 'wildcard' || operator === 'strict wildcard') checkWildcard(value, at, this.text);
       return { kind: 'string', value };
@@ -278,22 +292,41 @@ class Parser {
       }
       return { kind: 'int', value: from };
     }
-    // IP addresses are bare words of hex digits, dots and colons, with an optional /prefix.
-    const match = /^[0-9A-Fa-f:.]+(?:\/\d+)?/.exec(this.text.slice(this.pos));
+    const match = IP_TOKEN.exec(this.text.slice(this.pos));
     if (!match) this.fail('expected an IP address or CIDR block (unquoted)');
     const range = parseIpRange(match[0]);
     if (!range) this.fail(`"${match[0]}" is not a valid IP address or CIDR block`);
     const width = range.version === 4 ? 32 : 128;
     if (operator !== 'in' && range.bits !== width) this.fail('a CIDR block can only be used with "in {…}"', at);
     this.pos += match[0].length;
+    if (operator === 'in' && range.bits === width && this.text.startsWith('..', this.pos)) {
+      this.pos += 2;
+      return this.parseIpSpan(range, at);
+    }
     if (WORD_CHAR.test(this.text[this.pos] ?? '') || this.text[this.pos] === ':') {
       this.fail(`"${match[0]}${this.text[this.pos] ?? ''}…" is not a valid IP address or CIDR block`, at);
     }
     return { kind: 'ip', range };
   }
 
-  /** `"…"` with `\"` and `\\` as the only escapes, or a raw string `r"…"` / `r#"…"#` without escapes. */
-  private parseStringLiteral(): string {
+  /** `198.51.100.3..198.51.100.7`: both ends of one family, in order. */
+  private parseIpSpan(from: IpRange, at: number): Literal {
+    const match = IP_ADDRESS_TOKEN.exec(this.text.slice(this.pos));
+    const to = match ? parseIpRange(match[0]) : undefined;
+    if (!match || !to || to.bits !== (to.version === 4 ? 32 : 128)) this.fail('expected an IP address after ".."');
+    if (to.version !== from.version || to.base < from.base) {
+      this.fail('an IP range needs two addresses of one family, the lower first', at);
+    }
+    this.pos += match[0].length;
+    return { kind: 'ip-span', from: from.base, to: to.base, version: from.version };
+  }
+
+  /**
+   * A raw string `r"…"` / `r#"…"#` (no escapes), or `"…"` where `\"` and `\\` are the only escapes; on the
+   * right of `matches` the quoted string follows regex escaping instead, so its text goes to the regex as written
+   * (Rules language › Values › Quoted string syntax).
+   */
+  private parseStringLiteral(mode: 'basic' | 'regex' = 'basic'): string {
     const at = this.pos;
     const raw = /^r(#*)"/.exec(this.text.slice(this.pos));
     if (raw) {
@@ -311,6 +344,11 @@ class Parser {
       if (this.atEnd()) this.fail('unterminated string: a closing " is missing', at);
       const c = this.text[this.pos] ?? '';
       if (c === '"') break;
+      if (c === '\\' && mode === 'regex') {
+        value += this.text.slice(this.pos, this.pos + 2);
+        this.pos += 2;
+        continue;
+      }
       if (c === '\\') {
         const next = this.text[this.pos + 1];
         if (next !== '"' && next !== '\\') {
@@ -386,7 +424,8 @@ function typeCall(name: string, args: Expr[], at: number, text: string): Expr {
     case 'starts_with':
     case 'ends_with':
       arity(2);
-      if (first?.type !== 'string' || first.kind === 'literal') fail(`the source of ${name}() must be a string field or function, not a literal`);
+      if (first?.type !== 'string' || first.kind === 'literal')
+        fail(`the source of ${name}() must be a string field or function, not a literal`);
       if (args[1]?.kind !== 'literal') fail(`the second argument of ${name}() must be a string literal`);
       return elementwise('bool');
     case 'any':
@@ -406,7 +445,9 @@ function typeCall(name: string, args: Expr[], at: number, text: string): Expr {
 function requireBoolean(expr: Expr, text: string): void {
   if (expr.type === 'bool' && !expr.unpacked) return;
   const hint =
-    expr.type === 'bool[]' || expr.unpacked ? ': wrap a comparison on [*] in any() or all()' : ': compare it with an operator';
+    expr.type === 'bool[]' || expr.unpacked
+      ? ': wrap a comparison on [*] in any() or all()'
+      : ': compare it with an operator';
   throw new RulesSyntaxError(`expected a boolean, found ${describe(expr)}${hint}`, expr.offset, text);
 }
 
@@ -435,9 +476,12 @@ function checkRegex(pattern: string, at: number, text: string): void {
   }
 }
 
-/** In a wildcard pattern only `\*` and `\\` are escapes (Rules language › Operators › Wildcard matching). */
+/** In a wildcard pattern `\*` and `\\` are the only escapes and `**` is invalid (Rules language › Operators). */
 function checkWildcard(pattern: string, at: number, text: string): void {
   for (let i = 0; i < pattern.length; i += 1) {
+    if (pattern[i] === '*' && pattern[i + 1] === '*') {
+      throw new RulesSyntaxError('"**" is not allowed in a wildcard pattern', at, text);
+    }
     if (pattern[i] !== '\\') continue;
     const next = pattern[i + 1];
     if (next !== '*' && next !== '\\') {
