@@ -118,3 +118,25 @@ describe('ten concurrent enables of one site', () => {
     expect(outcomes.filter((outcome) => outcome === 'skipped')).toHaveLength(9);
   });
 });
+
+describe('bulk with both engines', () => {
+  it('enables and disables a page_rules site and a redirect_rule site in one run, each with its own rules', async () => {
+    const pageZone = suite.fake.addZone({ name: 'bulk-pages.test', plan: 'pro' });
+    await ok(['sites', 'add', 'bulk-pages.test']);
+    const redirectZone = await redirectSite('bulk-redirect.test', 'pro');
+
+    const enabled = await ok(['enable', 'bulk-pages.test', 'bulk-redirect.test', '--json']);
+
+    expect((JSON.parse(enabled.stdout) as { results: { domain: string; outcome: string }[] }).results.map((result) => result.outcome)).toEqual(['done', 'done']);
+    expect(suite.fake.pageRules(pageZone.id)).toHaveLength(1);
+    expect(suite.fake.hasEntrypoint(pageZone.id, REDIRECT)).toBe(false);
+    expect(ours(redirectZone.id)).toHaveLength(1);
+    expect(suite.fake.pageRules(redirectZone.id)).toEqual([]);
+
+    await ok(['disable', 'bulk-pages.test', 'bulk-redirect.test', '--json']);
+
+    expect(suite.fake.pageRules(pageZone.id)).toEqual([]);
+    expect(ours(redirectZone.id)).toEqual([]);
+  });
+});
+
