@@ -58,14 +58,17 @@ describe('Rules language: logical operators and precedence', () => {
 });
 
 describe('Rules language: string literals', () => {
+  // A header, not the URL: Cloudflare percent-encodes quotes and backslashes in the URL before rules see it.
+  const header = (value: string) => ({ headers: { 'x-q': value } });
+
   it('reads \\" and \\\\ as a quote and a backslash', () => {
-    expect(matches('http.request.uri.query eq "q=\\"a\\\\b\\""', { query: 'q="a\\b"' })).toBe(true);
-    expect(matches('http.request.uri.query eq "q=\\"a\\\\b\\""', { query: 'q="a\\\\b"' })).toBe(false);
+    expect(matches('http.request.headers["x-q"][0] eq "q=\\"a\\\\b\\""', header('q="a\\b"'))).toBe(true);
+    expect(matches('http.request.headers["x-q"][0] eq "q=\\"a\\\\b\\""', header('q="a\\\\b"'))).toBe(false);
   });
 
   it('reads raw strings without escapes, with as many # as needed', () => {
-    expect(matches('http.request.uri.query eq r"a\\b"', { query: 'a\\b' })).toBe(true);
-    expect(matches('http.request.uri.query eq r#"say "hi""#', { query: 'say "hi"' })).toBe(true);
+    expect(matches('http.request.headers["x-q"][0] eq r"a\\b"', header('a\\b'))).toBe(true);
+    expect(matches('http.request.headers["x-q"][0] eq r#"say "hi""#', header('say "hi"'))).toBe(true);
   });
 
   it('compares strings case-sensitively, and http.host arrives lower-cased', () => {
@@ -161,6 +164,27 @@ describe('Rules language: sets and comparisons', () => {
     expect(matches('http.request.uri.path matches "^/a\\.b$"', { path: '/axb' })).toBe(false);
     expect(matches('http.request.uri.path matches "^/a\\.b$"', { path: '/a.b' })).toBe(true);
     expect(matches('http.request.uri.path contains "/webhooks/"', { path: '/api/webhooks/x' })).toBe(true);
+  });
+});
+
+describe('Rules language: the URL as rules see it, normalized', () => {
+  const health = 'starts_with(http.request.uri.path, "/health")';
+
+  it('applies RFC 3986 normalization by default, as Cloudflare does before any rule', () => {
+    expect(matches(health, { path: '/%68ealth' })).toBe(true);
+    expect(matches(health, { path: '/api/../health' })).toBe(true);
+    expect(matches(health, { path: '/./health/x' })).toBe(true);
+    expect(matches('http.request.uri.path eq "/a%2Fb"', { path: '/a%2fb' })).toBe(true);
+    expect(matches('http.request.uri.path eq "/caf%C3%A9"', { path: '/café' })).toBe(true);
+    expect(matches('http.request.uri.query eq "q=a-b"', { query: 'q=a%2Db' })).toBe(true);
+    // RFC 3986 keeps a doubled slash; only the "cloudflare" type merges them.
+    expect(matches(health, { path: '//health' })).toBe(false);
+  });
+
+  it('merges slashes and turns backslashes around with the cloudflare type, and leaves the path alone with none', () => {
+    expect(matches(health, { path: '//health', urlNormalization: 'cloudflare' })).toBe(true);
+    expect(matches(health, { path: '/\\health', urlNormalization: 'cloudflare' })).toBe(true);
+    expect(matches(health, { path: '/api/../health', urlNormalization: 'none' })).toBe(false);
   });
 });
 

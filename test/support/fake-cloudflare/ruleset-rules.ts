@@ -48,8 +48,9 @@ export function parsePosition(raw: unknown): Position | undefined {
   }
   if ('before' in raw && typeof raw.before === 'string') return { before: raw.before };
   if ('after' in raw && typeof raw.after === 'string') return { after: raw.after };
-  if ('index' in raw && Number.isInteger(raw.index) && (raw.index as number) >= 1)
+  if ('index' in raw && Number.isInteger(raw.index) && (raw.index as number) >= 1) {
     return { index: raw.index as number };
+  }
   throw positionError(raw, 'before and after take a rule id (or ""), index an integer from 1');
 }
 

@@ -133,8 +133,9 @@ export function expressionProblems(expression: unknown, zone: FakeZone, pointer:
 
 /** https://developers.cloudflare.com/rules/url-forwarding/single-redirects/settings/ */
 function redirectProblems(parameters: unknown, pointer: string): RuleProblem[] {
-  if (!isObject(parameters))
+  if (!isObject(parameters)) {
     return [invalidValue(pointer, parameters, 'a redirect needs action_parameters.from_value')];
+  }
   const problems = unknownKeys(parameters, ['from_value', 'from_list'], pointer);
   if (parameters.from_list !== undefined) {
     problems.push(
@@ -222,8 +223,9 @@ function valueOrExpression(
   if (!isObject(holder)) return [invalidValue(pointer, holder, 'it must be an object with value or expression')];
   const hasValue = holder.value !== undefined;
   const hasExpression = holder.expression !== undefined;
-  if (hasValue === hasExpression)
+  if (hasValue === hasExpression) {
     return [invalidValue(pointer, holder, 'exactly one of value and expression is required')];
+  }
   if (hasValue) {
     if (typeof holder.value !== 'string' || holder.value === '') {
       return [invalidValue(`${pointer}/value`, holder.value, 'it must be a non-empty string')];

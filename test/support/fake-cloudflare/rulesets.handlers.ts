@@ -37,9 +37,11 @@ export const putEntrypoint: Handler = (ctx) => {
 export const createRuleset: Handler = (ctx) => {
   const zone = zoneOf(ctx);
   const body = bodyObject(ctx);
-  if (body.kind !== 'zone')
+  if (body.kind !== 'zone') {
     throw invalidRuleset([invalidValue('/kind', body.kind, 'a zone ruleset must be of kind zone')]);
-  const phase = modelledPhase(String(body.phase));
+  }
+  if (typeof body.phase !== 'string') throw invalidRuleset([invalidValue('/phase', body.phase, 'a phase is required')]);
+  const phase = modelledPhase(body.phase);
   if (ctx.state.entrypoint(zone.id, phase)) {
     throw invalidRuleset([
       invalidValue('/kind', 'zone', `exceeded maximum number of zone rulesets for phase ${phase}`),
@@ -69,35 +71,13 @@ export const deleteRuleset: Handler = (ctx) => {
 };
 
 /** `POST …/rules`: one rule, last unless `position` says otherwise; the answer is the whole ruleset. */
-export const createRule: Handler = (ctx) => {
-  const zone = zoneOf(ctx);
-  const ruleset = rulesetOf(ctx, zone);
-  const phase = modelledPhase(ruleset.phase);
-  const body = bodyObject(ctx);
-  check(ruleProblems(body, phase, zone, '', ['position']));
-  const position = parsePosition(body.position);
-  const rule = buildRule(rulesetRuleFields(withoutPosition(body)));
-  const rules = placeRule(ruleset.rules, rule, position);
-  return rulesetReply(writeRules(ctx.state, zone, ruleset, rules, { pointerOf: () => '', enforceQuota: true }));
-};
+export const createRule: Handler = (ctx) => writeOneRule(ctx, undefined);
 
 /**
  * `PATCH …/rules/{rule_id}`: the body is the WHOLE rule; omitted fields fall back to their defaults (so a
  * `ref` not sent again becomes the id). `position` may move the rule.
  */
-export const editRule: Handler = (ctx) => {
-  const zone = zoneOf(ctx);
-  const ruleset = rulesetOf(ctx, zone);
-  const phase = modelledPhase(ruleset.phase);
-  const previous = ruleset.rules.find((r) => r.id === ctx.params.rule_id);
-  if (!previous) throw noRule(ctx.params.rule_id ?? '', ruleset.id);
-  const body = bodyObject(ctx);
-  check(ruleProblems(body, phase, zone, '', ['position']));
-  const position = parsePosition(body.position);
-  const rule = buildRule(rulesetRuleFields(withoutPosition(body)), previous);
-  const rules = placeRule(ruleset.rules, rule, position);
-  return rulesetReply(writeRules(ctx.state, zone, ruleset, rules, { pointerOf: () => '', enforceQuota: true }));
-};
+export const editRule: Handler = (ctx) => writeOneRule(ctx, ctx.params.rule_id ?? '');
 
 export const deleteRule: Handler = (ctx) => {
   const zone = zoneOf(ctx);
@@ -106,6 +86,18 @@ export const deleteRule: Handler = (ctx) => {
   if (rules.length === ruleset.rules.length) throw noRule(ctx.params.rule_id ?? '', ruleset.id);
   return rulesetReply(writeRules(ctx.state, zone, ruleset, rules, { pointerOf: () => '', enforceQuota: true }));
 };
+
+function writeOneRule(ctx: AuthedContext, ruleId: string | undefined): Reply {
+  const zone = zoneOf(ctx);
+  const ruleset = rulesetOf(ctx, zone);
+  const previous = ruleId === undefined ? undefined : ruleset.rules.find((r) => r.id === ruleId);
+  if (ruleId !== undefined && !previous) throw noRule(ruleId, ruleset.id);
+  const body = bodyObject(ctx);
+  check(ruleProblems(body, modelledPhase(ruleset.phase), zone, '', ['position']));
+  const rule = buildRule(rulesetRuleFields(withoutPosition(body)), previous);
+  const rules = placeRule(ruleset.rules, rule, parsePosition(body.position));
+  return rulesetReply(writeRules(ctx.state, zone, ruleset, rules, { pointerOf: () => '', enforceQuota: true }));
+}
 
 /**
  * Validates every rule first, so a refused request changes nothing; a rule sent with the id of a rule of the
@@ -122,16 +114,18 @@ function replaceRules(
   if (!Array.isArray(list)) throw invalidRuleset([invalidValue('/rules', list, 'it must be an array of rules')]);
   const problems = list.flatMap((rule, i) => ruleProblems(rule, phase, zone, `/rules/${i}`));
   for (const key of ['name', 'description'] as const) {
-    if (body[key] !== undefined && typeof body[key] !== 'string')
+    if (body[key] !== undefined && typeof body[key] !== 'string') {
       problems.push(invalidValue(`/${key}`, body[key], 'it must be a string'));
+    }
   }
   check(problems);
   const rules = list.map((raw: unknown, i) => {
     const id = (raw as Record<string, unknown>).id;
     if (id === undefined) return buildRule(rulesetRuleFields(raw));
     const previous = existing?.rules.find((r) => r.id === id);
-    if (!previous)
+    if (!previous) {
       throw invalidRuleset([invalidValue(`/rules/${i}/id`, id, 'there is no rule with this id in the ruleset')]);
+    }
     return buildRule(rulesetRuleFields(raw), previous);
   });
   const ruleset =

@@ -6,4 +6,5 @@ export { parseExpression, parseValueExpression } from './parser.js';
 export { redirectFor, redirectTarget, type RedirectTarget } from './redirect.js';
 export type { RulesRequest } from './request-fields.js';
 export { responseHeaderChanges, type HeaderChange } from './response-headers.js';
+export type { UrlNormalization } from './url-normalization.js';
 export { usesOperator } from './walk.js';

@@ -190,8 +190,9 @@ class Parser {
     if (!match) this.fail(c === '' ? 'unexpected end of the expression' : `unexpected character "${c}"`);
     const name = match[0];
     this.pos += name.length;
-    if (WORD_CHAR.test(this.text[this.pos] ?? ''))
+    if (WORD_CHAR.test(this.text[this.pos] ?? '')) {
       this.fail(`invalid identifier "${name}${this.text[this.pos] ?? ''}…"`, at);
+    }
     let value: Expr;
     this.skipSpace();
     if (this.text[this.pos] === '(') value = this.parseCall(name, at);
@@ -424,8 +425,9 @@ function typeCall(name: string, args: Expr[], at: number, text: string): Expr {
     case 'starts_with':
     case 'ends_with':
       arity(2);
-      if (first?.type !== 'string' || first.kind === 'literal')
+      if (first?.type !== 'string' || first.kind === 'literal') {
         fail(`the source of ${name}() must be a string field or function, not a literal`);
+      }
       if (args[1]?.kind !== 'literal') fail(`the second argument of ${name}() must be a string literal`);
       return elementwise('bool');
     case 'any':

@@ -1,4 +1,5 @@
 import { parseIpAddress, type IpAddress } from './ip.js';
+import { normalizePath, normalizeQuery, type UrlNormalization } from './url-normalization.js';
 
 /** A request as the evaluator sees it. Header names are case-insensitive. */
 export interface RulesRequest {
@@ -14,6 +15,8 @@ export interface RulesRequest {
   method?: string;
   /** Default https. */
   scheme?: 'http' | 'https';
+  /** How the zone normalizes incoming URLs before rules see them; default `rfc3986`, Cloudflare's default. */
+  urlNormalization?: UrlNormalization;
 }
 
 export type FieldValue = string | number | boolean | IpAddress | string[] | Map<string, string[]>;
@@ -29,13 +32,15 @@ export function requestFields(request: RulesRequest): Map<string, FieldValue> {
   const cookie = request.cookie ?? headers.get('cookie') ?? '';
   if (cookie !== '') headers.set('cookie', cookie);
   headers.set('host', host);
-  const query = (request.query ?? '').replace(/^\?/, '');
-  const uri = query === '' ? request.path : `${request.path}?${query}`;
+  const normalization = request.urlNormalization ?? 'rfc3986';
+  const path = normalizePath(request.path, normalization);
+  const query = normalizeQuery((request.query ?? '').replace(/^\?/, ''), normalization);
+  const uri = query === '' ? path : `${path}?${query}`;
   const scheme = request.scheme ?? 'https';
   return new Map<string, FieldValue>([
     ['http.host', host],
     ['http.request.uri', uri],
-    ['http.request.uri.path', request.path],
+    ['http.request.uri.path', path],
     ['http.request.uri.query', query],
     ['http.request.full_uri', `${scheme}://${host}${uri}`],
     ['http.request.method', (request.method ?? 'GET').toUpperCase()],
