@@ -16,13 +16,13 @@ export interface RedirectRuleSpec {
   enabled: true;
 }
 
-/** A response header transform rule that sets one header to a static value. */
+/** A response header transform rule that adds one header with a static value, keeping those already there. */
 export interface HeaderRuleSpec {
   ref: string;
   description: string;
   expression: string;
   action: 'rewrite';
-  action_parameters: { headers: Record<string, { operation: 'set'; value: string }> };
+  action_parameters: { headers: Record<string, { operation: 'add'; value: string }> };
   enabled: true;
 }
 

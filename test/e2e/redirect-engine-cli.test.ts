@@ -194,7 +194,7 @@ describe('the redirect_rule engine through the CLI', () => {
     expect(evaluateExpression(cookieRule.expression, { ...request, query: `cfm_bypass=${secret}` })).toBe(true);
     expect(evaluateExpression(cookieRule.expression, request)).toBe(false);
     expect(cookieRule.action_parameters).toEqual({
-      headers: { 'set-cookie': { operation: 'set', value: `cfm_bypass=${secret}; Domain=bypass.test; Path=/; Max-Age=43200; Secure; HttpOnly; SameSite=Lax` } },
+      headers: { 'set-cookie': { operation: 'add', value: `cfm_bypass=${secret}; Domain=bypass.test; Path=/; Max-Age=43200; Secure; HttpOnly; SameSite=Lax` } },
     });
 
     // What status shows never holds the secret.

@@ -82,7 +82,7 @@ describe('redirect rule specs', () => {
     expect(withSecret.map((rule) => rule.phase)).toEqual([REDIRECT_PHASE, RESPONSE_HEADERS_PHASE]);
     expect(withSecret[1].spec).toMatchObject({
       action: 'rewrite',
-      action_parameters: { headers: { 'set-cookie': { operation: 'set', value: expect.stringMatching(new RegExp(`^cfm_bypass=${SECRET}; Domain=shop\\.test; Path=/; Max-Age=\\d+; Secure; HttpOnly; SameSite=Lax$`)) } } },
+      action_parameters: { headers: { 'set-cookie': { operation: 'add', value: expect.stringMatching(new RegExp(`^cfm_bypass=${SECRET}; Domain=shop\\.test; Path=/; Max-Age=\\d+; Secure; HttpOnly; SameSite=Lax$`)) } } },
     });
   });
 });

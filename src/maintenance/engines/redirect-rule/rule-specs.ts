@@ -57,8 +57,9 @@ export function desiredRules(site: RedirectSite, access: SiteAccess, forwardUrl:
         action: 'rewrite',
         action_parameters: {
           headers: {
+            // Add, not set: set would replace every set-cookie of the response, the origin's and Cloudflare's own.
             'set-cookie': {
-              operation: 'set',
+              operation: 'add',
               // Domain: one link lets its holder through on every host of the site, not only the one opened.
               value: `${BYPASS_COOKIE}=${access.bypassSecret}; Domain=${site.domain}; Path=/; Max-Age=${BYPASS_COOKIE_MAX_AGE_SECONDS}; Secure; HttpOnly; SameSite=Lax`,
             },
