@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Cloudflare from 'cloudflare';
 import { performance } from 'node:perf_hooks';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { CloudflareApiError } from './cloudflare-api.error.js';
@@ -26,6 +26,15 @@ import { parseRateLimitHeaders, type RateLimitSignal } from './rate-limit-header
 import { RequestBudget } from './request-budget.js';
 import { loadSdk, type Sdk } from './sdk.js';
 import { type RateLimitDeadline, type RetryPolicy, withRetry } from './retry-policy.js';
+import {
+  isNoEntrypoint,
+  type RulesetPhase,
+  type RulesetRecord,
+  type RulesetRuleRecord,
+  type RulesetRuleSpec,
+  rulesetSchema,
+  withoutSecrets,
+} from './rulesets.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
 export interface ForwardingRuleSpec {
@@ -155,6 +164,102 @@ export class CloudflareGateway {
     }
   }
 
+  /** The phase's entrypoint ruleset of the zone, or null when the zone has none yet (Cloudflare answers 404). */
+  async getEntrypoint(token: string, zoneId: string, phase: RulesetPhase): Promise<RulesetRecord | null> {
+    try {
+      const { result } = await this.call(token, `read the ${phase} rules of zone ${zoneId}`, rulesetSchema, (client) =>
+        client.rulesets.phases.get(phase, { zone_id: zoneId }),
+      );
+      return result;
+    } catch (error) {
+      if (isNoEntrypoint(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Puts our rule first in the phase. With no entrypoint yet (`rulesetId` null) it creates one holding
+   * only our rule; otherwise it adds the rule at index 1, never replacing the rules already there
+   * (a PUT would). A POST whose answer was lost may have been carried out: before each retry the
+   * entrypoint is read again, our rule (by `ref`) adopted if it is there, and a PUT turned into a POST if
+   * an entrypoint appeared meanwhile. `secrets` are removed from any error (Cloudflare may echo the expression).
+   */
+  async addRuleFirst(
+    token: string,
+    zoneId: string,
+    phase: RulesetPhase,
+    rulesetId: string | null,
+    spec: RulesetRuleSpec,
+    secrets: readonly string[] = [],
+  ): Promise<{ rulesetId: string; rule: RulesetRuleRecord }> {
+    let into = rulesetId;
+    let adopted: { rulesetId: string; rule: RulesetRuleRecord } | undefined;
+    const operation = `add rule ${spec.ref} to the ${phase} rules of zone ${zoneId}`;
+    const attempt = async (deadline?: RateLimitDeadline) => {
+      if (adopted) return adopted;
+      const target = into;
+      const { result } =
+        target === null
+          ? await this.once(token, operation, rulesetSchema, deadline, (client) =>
+              client.rulesets.phases.update(phase, { zone_id: zoneId, rules: [spec] as never }),
+            )
+          : await this.once(token, operation, rulesetSchema, deadline, (client) =>
+              client.rulesets.rules.create(target, { zone_id: zoneId, ...spec, position: { index: 1 } }),
+            );
+      return { rulesetId: result.id, rule: ruleByRef(result, spec.ref, operation) };
+    };
+    try {
+      return await withRetry(this.policy, attempt, {
+        beforeRetry: async () => {
+          const { result } = await this.once(token, `read the ${phase} rules of zone ${zoneId}`, rulesetSchema, undefined, (client) =>
+            client.rulesets.phases.get(phase, { zone_id: zoneId }),
+          ).catch((error: unknown) => {
+            if (isNoEntrypoint(error)) return { result: null };
+            throw error;
+          });
+          into = result?.id ?? null;
+          const ours = result?.rules.find((rule) => rule.ref === spec.ref);
+          if (result && ours) adopted = { rulesetId: result.id, rule: ours };
+        },
+      });
+    } catch (error) {
+      throw withoutSecrets(error, secrets);
+    }
+  }
+
+  /** Replaces one rule's definition (Cloudflare's PATCH needs the whole of it); its place in the order is kept. */
+  async updateRule(
+    token: string,
+    zoneId: string,
+    rulesetId: string,
+    ruleId: string,
+    spec: RulesetRuleSpec,
+    secrets: readonly string[] = [],
+  ): Promise<RulesetRuleRecord> {
+    const operation = `update rule ${spec.ref} (${ruleId}) in zone ${zoneId}`;
+    try {
+      const { result } = await this.call(token, operation, rulesetSchema, (client) =>
+        client.rulesets.rules.edit(ruleId, { zone_id: zoneId, ruleset_id: rulesetId, ...spec }),
+      );
+      return ruleByRef(result, spec.ref, operation);
+    } catch (error) {
+      throw withoutSecrets(error, secrets);
+    }
+  }
+
+  /** Returns false when the rule (or its ruleset) was already gone: the goal is reached either way. */
+  async deleteRule(token: string, zoneId: string, rulesetId: string, ruleId: string): Promise<boolean> {
+    try {
+      await this.call(token, `delete rule ${ruleId} in zone ${zoneId}`, rulesetSchema.or(deletedSchema).or(z.null()), (client) =>
+        client.rulesets.rules.delete(ruleId, { zone_id: zoneId, ruleset_id: rulesetId }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof CloudflareApiError && error.details.httpStatus === 404) return false;
+      throw error;
+    }
+  }
+
   private call<T>(
     token: string,
     operation: string,
@@ -236,4 +341,12 @@ export class CloudflareGateway {
       logLevel: 'off',
     });
   }
+}
+
+function ruleByRef(ruleset: RulesetRecord, ref: string, operation: string): RulesetRuleRecord {
+  const rule = ruleset.rules.find((candidate) => candidate.ref === ref);
+  if (!rule) {
+    throw new CloudflareApiError(`Cloudflare's answer to "${operation}" does not hold the rule ${ref}`, { code: null, httpStatus: null, retryable: false });
+  }
+  return rule;
 }

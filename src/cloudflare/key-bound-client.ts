@@ -1,5 +1,6 @@
 import type { CloudflareGateway, ForwardingRuleSpec } from './cloudflare.gateway.js';
 import type { PageRuleRecord, ZoneRecord } from './response-schemas.js';
+import type { RulesetPhase, RulesetRecord, RulesetRuleRecord, RulesetRuleSpec } from './rulesets.js';
 
 /**
  * The Cloudflare API as one stored key sees it, obtained once per operation: the token stays inside,
@@ -38,6 +39,28 @@ export class KeyBoundClient {
 
   deletePageRule(zoneId: string, ruleId: string): Promise<boolean> {
     return this.#gateway.deletePageRule(this.#token, zoneId, ruleId);
+  }
+
+  getEntrypoint(zoneId: string, phase: RulesetPhase): Promise<RulesetRecord | null> {
+    return this.#gateway.getEntrypoint(this.#token, zoneId, phase);
+  }
+
+  addRuleFirst(
+    zoneId: string,
+    phase: RulesetPhase,
+    rulesetId: string | null,
+    spec: RulesetRuleSpec,
+    secrets?: readonly string[],
+  ): Promise<{ rulesetId: string; rule: RulesetRuleRecord }> {
+    return this.#gateway.addRuleFirst(this.#token, zoneId, phase, rulesetId, spec, secrets);
+  }
+
+  updateRule(zoneId: string, rulesetId: string, ruleId: string, spec: RulesetRuleSpec, secrets?: readonly string[]): Promise<RulesetRuleRecord> {
+    return this.#gateway.updateRule(this.#token, zoneId, rulesetId, ruleId, spec, secrets);
+  }
+
+  deleteRule(zoneId: string, rulesetId: string, ruleId: string): Promise<boolean> {
+    return this.#gateway.deleteRule(this.#token, zoneId, rulesetId, ruleId);
   }
 
   markUsed(): Promise<void> {

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { describeSiteSync, SiteSyncService } from '../sites/site-sync.service.js';
 import { type BulkAction, type SiteOutcome, planSite } from './bulk-plan.js';
+import { SiteAccessResolver } from '../sites/site-access.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { failureCode } from './transition-failed.error.js';
@@ -49,6 +50,7 @@ export class BulkOperationsService {
     private readonly maintenance: MaintenanceService,
     private readonly siteSync: SiteSyncService,
     private readonly engines: EngineSelector,
+    private readonly access: SiteAccessResolver,
   ) {}
 
   async run(action: BulkAction, sites: CloudflareSite[], options: BulkOptions): Promise<BulkReport> {
@@ -62,7 +64,7 @@ export class BulkOperationsService {
     await Promise.all(
       interleaveByApiKey(sites).map(({ site, index }) =>
         limit(async () => {
-          const outcome = dryRun ? planSite(action, site, this.config.PUBLIC_URL, this.engines.for(site)) : await this.runOne(action, site, options);
+          const outcome = dryRun ? planSite(action, site, this.config.PUBLIC_URL, this.engines.for(site), this.access.resolve(site)) : await this.runOne(action, site, options);
           const result = { domain: site.domain, ...outcome };
           results[index] = result;
           options.onProgress?.(result);

@@ -1,4 +1,5 @@
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import type { SiteAccess } from '../sites/site-access.js';
 import { enableRefusal } from './enable-preconditions.js';
 import type { MaintenanceEngine } from './engines/maintenance-engine.js';
 import { maintenanceRedirectUrl } from './redirect-url.js';
@@ -18,16 +19,23 @@ export interface SiteOutcome {
  * (enable-preconditions.ts), so that a site the dry run calls failed is one the real run refuses; the
  * zone's quota and rules are only known to the real run.
  */
-export function planSite(action: BulkAction, site: CloudflareSite, publicUrl: string | undefined, engine: MaintenanceEngine): SiteOutcome {
+export function planSite(
+  action: BulkAction,
+  site: CloudflareSite,
+  publicUrl: string | undefined,
+  engine: MaintenanceEngine,
+  access: SiteAccess,
+): SiteOutcome {
   if (action === 'sync') return { outcome: 'done', message: `${site.domain}: would refresh the zone's facts from Cloudflare.` };
-  if (action === 'enable') return planEnable(site, publicUrl, engine);
+  if (action === 'enable') return planEnable(site, publicUrl, engine, access);
   return planDisable(site);
 }
 
-function planEnable(site: CloudflareSite, publicUrl: string | undefined, engine: MaintenanceEngine): SiteOutcome {
+function planEnable(site: CloudflareSite, publicUrl: string | undefined, engine: MaintenanceEngine, access: SiteAccess): SiteOutcome {
   const refusal = enableRefusal(site, publicUrl);
   if (refusal) return wouldFail(site, 'validation', `it ${refusal}`);
-  const create = `create ${engine.targets(site).join(', ')} forwarding to ${maintenanceRedirectUrl(site, publicUrl)}`;
+  const forwardUrl = maintenanceRedirectUrl(site, publicUrl);
+  const create = [`create ${engine.targets(site, access).join(', ')} forwarding to ${forwardUrl}`, ...engine.notes(site, access, forwardUrl)].join('. ');
   switch (site.maintenanceState) {
     case 'on':
       return { outcome: 'skipped', message: `${site.domain} is already in maintenance; nothing would change.` };

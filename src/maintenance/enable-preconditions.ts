@@ -1,6 +1,8 @@
 import { ValidationError } from '../common/errors.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { redirectLoopMessage } from '../sites/redirect-loop.js';
+import { ownPathToExempt } from './engines/redirect-rule/redirect-expression.js';
+import { redirectUrlIfKnown } from './redirect-url.js';
 
 /**
  * Why a site cannot be put into maintenance, judged from its stored settings alone, as the end of a
@@ -17,7 +19,7 @@ export function enableRefusal(site: CloudflareSite, publicUrl: string | undefine
     );
   }
   const loop = redirectLoopMessage(site, publicUrl);
-  if (loop) return `cannot be put into maintenance without a redirect loop. ${loop}`;
+  if (loop && !loopAvoided(site, publicUrl)) return `cannot be put into maintenance without a redirect loop. ${loop}`;
   if (!site.zoneId) return 'has no Cloudflare zone id; add it again with --zone-id, or sync it from Cloudflare.';
   return null;
 }
@@ -25,4 +27,15 @@ export function enableRefusal(site: CloudflareSite, publicUrl: string | undefine
 export function assertCanEnable(site: CloudflareSite, publicUrl: string | undefined): void {
   const refusal = enableRefusal(site, publicUrl);
   if (refusal) throw new ValidationError(`${site.domain} ${refusal}`);
+}
+
+/**
+ * The redirect_rule engine lets the maintenance URL's own path through instead of redirecting it
+ * (issue 11, item 5), unless that path is `/`, which would let the whole home page through.
+ */
+export function loopAvoided(site: CloudflareSite, publicUrl: string | undefined): boolean {
+  const forwardUrl = redirectUrlIfKnown(site, publicUrl);
+  if (site.engine !== 'redirect_rule' || !forwardUrl) return false;
+  const path = ownPathToExempt(site, forwardUrl);
+  return path !== undefined && path !== '/';
 }

@@ -5,6 +5,7 @@ import { SitesModule } from '../sites/sites.module.js';
 import { BulkOperationsService } from './bulk-operations.service.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { PageRulesEngine } from './engines/page-rules/page-rules.engine.js';
+import { RedirectRuleEngine } from './engines/redirect-rule/redirect-rule.engine.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { ReconcileRepair } from './reconcile-repair.js';
 import { ReconcileService } from './reconcile.service.js';
@@ -22,6 +23,7 @@ import { TransitionRunner } from './transition-runner.js';
     TransitionRunner,
     EngineSelector,
     PageRulesEngine,
+    RedirectRuleEngine,
   ],
   exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService, EngineSelector],
 })

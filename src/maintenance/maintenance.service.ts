@@ -1,14 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { KeyBoundClient } from '../cloudflare/key-bound-client.js';
 import { ConflictError } from '../common/errors.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { LogsService, type LogSubject } from '../logs/logs.service.js';
 import type { CloudflareSite, OwnedRule } from '../sites/cloudflare-site.entity.js';
+import { SiteAccessResolver } from '../sites/site-access.js';
+import type { SiteEngine } from '../sites/site-engine.js';
 import { type RuleSettings, SiteRepository } from '../sites/site.repository.js';
 import { assertCanEnable } from './enable-preconditions.js';
+import { EngineSelector } from './engines/engine-selector.js';
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
 import { distinctRules, requireZone, ruleIds } from './owned-rules.js';
 import { maintenanceRedirectUrl, redirectUrlIfKnown } from './redirect-url.js';
+import type { MaintenanceEngine } from './engines/maintenance-engine.js';
 import { TransitionRunner } from './transition-runner.js';
 
 /** Enable, disable and settings changes of one site, each a short call to the transition runner. */
@@ -19,6 +24,8 @@ export class MaintenanceService {
     private readonly logs: LogsService,
     private readonly sites: SiteRepository,
     private readonly runner: TransitionRunner,
+    private readonly access: SiteAccessResolver,
+    private readonly engines: EngineSelector,
   ) {}
 
   async getStatus(site: CloudflareSite): Promise<MaintenanceStatus> {
@@ -40,10 +47,13 @@ export class MaintenanceService {
       return this.skip(subject, `${site.domain} is already in maintenance; nothing changed.`);
     }
 
+    let notes: string[] = [];
     const log = await this.runner.run(claim.claimed, {
       what: `Enabling maintenance on ${site.domain}`,
       work: async ({ site: claimed, engine, client, progress, record }) => {
-        const owned = await engine.apply(client, claimed, forwardUrl, progress, record);
+        const access = this.access.resolve(claimed);
+        notes = engine.notes(claimed, access, forwardUrl);
+        const owned = await engine.apply(client, claimed, forwardUrl, access, progress, record);
         return { settlement: { siteId: site.id, state: 'on', rules: owned, reason }, ruleIds: ruleIds(owned) };
       },
       rollback: async ({ progress, removeEach }) => {
@@ -57,17 +67,25 @@ export class MaintenanceService {
         return { settlement: { siteId: site.id, state: left.length ? 'needs_reconcile' : 'off', rules: left }, ruleIds: ruleIds(owned), aftermath };
       },
     });
-    return { domain: site.domain, outcome: 'success', message: `${site.domain} is in maintenance.`, log };
+    return { domain: site.domain, outcome: 'success', message: [`${site.domain} is in maintenance.`, ...notes].join(' '), log };
   }
 
   /**
-   * Applies new rule settings (subdomain mode, subdomains, maintenance URL) to a site in maintenance:
-   * the new rules are created first, then the old ones removed, so the site never has a gap; if the
-   * new rules cannot all be created they are removed again and nothing changes.
+   * Applies new rule settings (subdomain mode, subdomains, maintenance URL, engine, bypass and
+   * exclusions) to a site in maintenance: the new rules are created (or ours rewritten) first, then the
+   * old ones removed, so the site never has a gap, not even when the engine changes; if the new rules
+   * cannot all be created they are removed again and nothing changes. `next` is the site as it will be
+   * saved (its access settings included); `settings` and `engine` are saved with the rules.
    */
-  async changeRuleSettings(site: CloudflareSite, settings: RuleSettings, actor: string): Promise<MaintenanceResult> {
-    const next = { ...site, ...settings } as CloudflareSite;
+  async changeRuleSettings(
+    site: CloudflareSite,
+    settings: RuleSettings,
+    actor: string,
+    next: CloudflareSite = { ...site, ...settings } as CloudflareSite,
+  ): Promise<MaintenanceResult> {
     const forwardUrl = maintenanceRedirectUrl(next, this.config.PUBLIC_URL);
+    const nextEngine = this.engines.for(next);
+    const engineChange: SiteEngine | undefined = next.engine !== site.engine ? next.engine : undefined;
     requireZone(site);
     const claimed = await this.runner.claimOnce(site, ['on'], 'enabling', {
       siteId: site.id,
@@ -80,21 +98,29 @@ export class MaintenanceService {
       throw new ConflictError(`${site.domain} is no longer simply in maintenance (another operation is running); try again.`);
     }
     const previous = claimed.site.maintenanceRules;
+    let bound: KeyBoundClient | undefined;
+    let notes: string[] = [];
     const log = await this.runner.run(claimed, {
-      what: `Changing the rules of ${site.domain}`,
-      work: async ({ engine, client, progress, record, removeEach }) => {
-        const kept = await engine.apply(client, next, forwardUrl, progress, (rules) => record(distinctRules([...previous, ...rules])));
+      what: engineChange ? `Switching ${site.domain} to the ${engineChange} engine` : `Changing the rules of ${site.domain}`,
+      work: async ({ client, progress, record, removeEach }) => {
+        bound = client;
+        const access = this.access.resolve(next);
+        notes = nextEngine.notes(next, access, forwardUrl);
+        const current = { ...next, maintenanceRules: engineChange ? [] : previous } as CloudflareSite;
+        const kept = await nextEngine.apply(client, current, forwardUrl, access, progress, (rules) => record(distinctRules([...previous, ...rules])));
+        // The old engine's rules (removeEach is the claimed site's engine) go only once the new ones are in place.
+        progress.step = 'remove the rules the new settings no longer need';
         const obsolete = previous.filter((rule) => !kept.some((keep) => keep.id === rule.id));
         const leftovers = await removeEach(obsolete);
-        const settlement = { siteId: site.id, state: 'on' as const, rules: [...kept, ...leftovers], settings };
+        const settlement = { siteId: site.id, state: 'on' as const, rules: [...kept, ...leftovers], settings, engine: engineChange };
         const failure = leftovers.length
           ? `The new rules of ${site.domain} are active, but old rule(s) ${ruleIds(leftovers).join(', ')} could not be removed; ` +
             'they stay recorded with the site and are removed when maintenance is disabled.'
           : undefined;
         return { settlement, ruleIds: ruleIds(kept), failure };
       },
-      rollback: async ({ progress, removeEach }) => {
-        const left = await removeEach(progress.created);
+      rollback: async ({ progress }) => {
+        const left = await this.removeWith(nextEngine, bound, claimed.site, progress.created);
         const aftermath = left.length
           ? `Rollback failed: new rule(s) ${ruleIds(left).join(', ')} are still in the zone; the site is marked for reconciliation.`
           : 'The previous rules and settings are unchanged; the site is still in maintenance.';
@@ -102,7 +128,22 @@ export class MaintenanceService {
         return { settlement, ruleIds: ruleIds(progress.created), aftermath };
       },
     });
-    return { domain: site.domain, outcome: 'success', message: `${site.domain}: rules updated for the new settings.`, log };
+    const done = engineChange ? `${site.domain}: now on the ${engineChange} engine, its previous rules removed.` : `${site.domain}: rules updated for the new settings.`;
+    return { domain: site.domain, outcome: 'success', message: [done, ...notes].join(' '), log };
+  }
+
+  /** Rollback of a settings change: the new engine's rules, by the new engine; returns those left. */
+  private async removeWith(engine: MaintenanceEngine, client: KeyBoundClient | undefined, site: CloudflareSite, rules: OwnedRule[]): Promise<OwnedRule[]> {
+    if (!client) return rules;
+    const left: OwnedRule[] = [];
+    for (const rule of [...rules].reverse()) {
+      try {
+        await engine.remove(client, requireZone(site), rule);
+      } catch {
+        left.push(rule);
+      }
+    }
+    return left;
   }
 
   async disableMaintenance(site: CloudflareSite, actor: string): Promise<MaintenanceResult> {

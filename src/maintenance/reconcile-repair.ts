@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite, OwnedRule } from '../sites/cloudflare-site.entity.js';
+import { SiteAccessResolver } from '../sites/site-access.js';
 import type { Settlement } from '../sites/site.repository.js';
 import type { Drift, ZoneRule } from './engines/maintenance-engine.js';
 import { ruleIds } from './owned-rules.js';
@@ -43,6 +44,7 @@ export class ReconcileRepair {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly runner: TransitionRunner,
+    private readonly access: SiteAccessResolver,
   ) {}
 
   choose(site: CloudflareSite): PlannedRepair {
@@ -71,7 +73,8 @@ export class ReconcileRepair {
             const inactive = zoneRules.filter((rule) => rule.ours && rule.status !== 'active').map(({ id, target }) => ({ id, target }));
             const stuckInactive = await removeEach(inactive);
             if (stuckInactive.length) throw new Error(`could not remove inactive rule(s) ${ruleIds(stuckInactive).join(', ')}`);
-            const finalRules = await engine.apply(client, current, redirectUrlIfKnown(current, this.config.PUBLIC_URL)!, progress, record);
+            const forwardUrl = redirectUrlIfKnown(current, this.config.PUBLIC_URL)!;
+            const finalRules = await engine.apply(client, current, forwardUrl, this.access.resolve(current), progress, record);
             progress.step = 'remove duplicate rules of ours';
             const extra = oursInZone.filter((rule) => !inactive.some((gone) => gone.id === rule.id) && !finalRules.some((kept) => kept.id === rule.id));
             finalRules.push(...(await removeEach(extra)));

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { LogsService } from '../logs/logs.service.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { SiteAccessResolver } from '../sites/site-access.js';
 import { type SiteCriteria, SiteSelectionService } from '../sites/site-selection.service.js';
 import { SiteRepository, STALE_CLAIM_SECONDS } from '../sites/site.repository.js';
 import { EngineSelector } from './engines/engine-selector.js';
@@ -42,6 +43,7 @@ export class ReconcileService {
     private readonly logs: LogsService,
     private readonly engines: EngineSelector,
     private readonly repair: ReconcileRepair,
+    private readonly access: SiteAccessResolver,
   ) {}
 
   /**
@@ -61,7 +63,8 @@ export class ReconcileService {
     const client = await this.apiKeys.clientFor(current.apiKeyId);
     const transitional = current.maintenanceState === 'enabling' || current.maintenanceState === 'disabling';
     const abandoned = transitional && this.claimAbandoned(current);
-    const zone = await this.engines.for(current).inspect(client, current, redirectUrlIfKnown(current, this.config.PUBLIC_URL), abandoned);
+    const forwardUrl = redirectUrlIfKnown(current, this.config.PUBLIC_URL);
+    const zone = await this.engines.for(current).inspect(client, current, forwardUrl, this.access.resolve(current), abandoned);
     return { ...statusOf(current), zoneRules: zone.rules, drift: zone.drift, busy: transitional && !abandoned };
   }
 

@@ -9,9 +9,10 @@ import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
 import { SiteAccessResolver } from '../sites/site-access.js';
-import { type AccessChanges, accessAffectsRules } from '../sites/site-access-change.js';
+import type { AccessChanges } from '../sites/site-access-change.js';
 import { parseMaintenanceUrl, parseSiteName, parseSubdomains } from '../sites/site-input.validation.js';
 import { type RuleSettings, SiteRepository } from '../sites/site.repository.js';
+import { loopAvoided } from './enable-preconditions.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { redirectUrlIfKnown } from './redirect-url.js';
@@ -52,11 +53,15 @@ export class SiteSettingsService {
 
   async update(site: CloudflareSite, changes: SiteChanges, actor: string): Promise<SiteUpdateResult> {
     const rules = this.nextRuleSettings(site, changes);
-    if (changes.subdomains !== undefined || changes.maintenanceUrl !== undefined) assertNoRedirectLoop({ ...site, ...rules }, this.config.PUBLIC_URL);
+    const access = this.access.plan(site, changes);
+    // The site as it will be saved: what its rules are re-applied for when it is in maintenance.
+    const next = { ...site, ...rules, ...access.settings } as CloudflareSite;
+    if ((changes.subdomains !== undefined || changes.maintenanceUrl !== undefined || changes.engine !== undefined) && !loopAvoided(next, this.config.PUBLIC_URL)) {
+      assertNoRedirectLoop(next, this.config.PUBLIC_URL);
+    }
     const name = changes.name === undefined ? site.name : parseSiteName(changes.name);
     if (!name) throw new ValidationError(`The site name is blank: give 1–${TEXT_BOUNDS.siteName} characters, or leave the name as it is.`, { field: 'name' });
     const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
-    const access = this.access.plan(site, changes);
     const changed = [...this.describeChanges(site, rules, name, changes.active, apiKey?.id), ...access.changed];
     if (changed.length === 0) return { site, changed, rulesReapplied: false, newBypassSecret: null };
 
@@ -65,17 +70,10 @@ export class SiteSettingsService {
     }
     if (apiKey && apiKey.id !== site.apiKeyId && site.zoneId) await this.requireZoneVisible(apiKey, site, site.zoneId);
 
-    // Re-applying an engine or access change to a site in maintenance is the engines' part; until then it waits.
-    if (accessAffectsRules(site, access.settings) && site.maintenanceState !== 'off') {
-      throw new ConflictError(
-        `${site.domain} is ${site.maintenanceState}; its engine and access settings can change once it is out of maintenance.`,
-      );
-    }
-
-    const rulesChange = this.rulesDiffer(site, rules);
+    const rulesChange = this.rulesDiffer(site, next);
     let rulesReapplied = false;
     if (rulesChange && site.maintenanceState === 'on') {
-      await this.maintenance.changeRuleSettings(site, rules, actor);
+      await this.maintenance.changeRuleSettings(site, rules, actor, next);
       rulesReapplied = true;
     } else if (rulesChange && site.maintenanceState !== 'off') {
       throw new ConflictError(
@@ -142,11 +140,19 @@ export class SiteSettingsService {
     };
   }
 
-  private rulesDiffer(site: CloudflareSite, next: RuleSettings): boolean {
-    const after = { ...site, ...next };
+  /**
+   * Whether the zone's rules must change for these settings: another engine, other targets, another
+   * URL, or (for an engine that expresses them) other bypass addresses, secret or excluded paths.
+   */
+  private rulesDiffer(site: CloudflareSite, next: CloudflareSite): boolean {
+    if (site.engine !== next.engine) return true;
+    const [before, after] = [this.access.resolve(site), this.access.resolve(next)];
+    const engine = this.engines.for(site);
+    const expressesAccess = engine.expressesAccess;
     const same =
-      this.engines.for(site).targets(site).join(' ') === this.engines.for(site).targets(after).join(' ') &&
-      redirectUrlIfKnown(site, this.config.PUBLIC_URL) === redirectUrlIfKnown(after, this.config.PUBLIC_URL);
+      engine.targets(site, before).join(' ') === engine.targets(next, after).join(' ') &&
+      redirectUrlIfKnown(site, this.config.PUBLIC_URL) === redirectUrlIfKnown(next, this.config.PUBLIC_URL) &&
+      (!expressesAccess || JSON.stringify(before) === JSON.stringify(after));
     return !same;
   }
 

@@ -9,6 +9,7 @@ import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.s
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from './cloudflare-site.entity.js';
 import { SiteSyncStore } from './site-sync.store.js';
+import type { SiteEngine } from './site-engine.js';
 import type { ZoneFacts } from './zone-facts.js';
 
 /**
@@ -47,6 +48,8 @@ export interface Settlement {
   reason?: string | null;
   /** Saved in the same statement as the rules. */
   settings?: RuleSettings;
+  /** The engine whose rules `rules` are, when a settings change switched it (saved with them). */
+  engine?: SiteEngine;
 }
 
 /**
@@ -262,7 +265,7 @@ export class SiteRepository implements KeySites {
   }
 
   private async settle(settlement: Settlement, manager: EntityManager): Promise<void> {
-    const { siteId, state, rules, reason, settings } = settlement;
+    const { siteId, state, rules, reason, settings, engine } = settlement;
     await manager.query(
       `UPDATE cloudflare_sites
           SET maintenance_state = $2::varchar,
@@ -274,6 +277,7 @@ export class SiteRepository implements KeySites {
               include_subdomains = CASE WHEN $5::boolean THEN $6::boolean ELSE include_subdomains END,
               subdomain_list = CASE WHEN $5::boolean THEN $7::text[] ELSE subdomain_list END,
               maintenance_url = CASE WHEN $5::boolean THEN $8::varchar ELSE maintenance_url END,
+              engine = coalesce($9::varchar, engine),
               claimed_by = NULL,
               state_changed_at = now(),
               updated_at = now()
@@ -287,6 +291,7 @@ export class SiteRepository implements KeySites {
         settings?.includeSubdomains ?? null,
         settings?.subdomainList ?? null,
         settings?.maintenanceUrl ?? null,
+        engine ?? null,
       ],
     );
   }

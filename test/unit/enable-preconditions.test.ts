@@ -7,6 +7,7 @@ import type { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 
 const PUBLIC_URL = 'https://maintenance.example.net';
 const engine = new PageRulesEngine();
+const NO_ACCESS = { bypassIps: [], bypassSecret: null, excludedPaths: [] };
 
 function site(overrides: Partial<CloudflareSite> = {}): CloudflareSite {
   return {
@@ -18,6 +19,7 @@ function site(overrides: Partial<CloudflareSite> = {}): CloudflareSite {
     maintenanceUrl: null,
     maintenanceState: 'off',
     maintenanceRules: [],
+    engine: 'page_rules',
     ...overrides,
   } as CloudflareSite;
 }
@@ -34,7 +36,7 @@ describe('enable pre-conditions', () => {
     expect(refusal).toMatch(why);
 
     expect(() => assertCanEnable(candidate, publicUrl)).toThrow(new ValidationError(`example.com ${refusal}`));
-    expect(planSite('enable', candidate, publicUrl, engine)).toEqual({
+    expect(planSite('enable', candidate, publicUrl, engine, NO_ACCESS)).toEqual({
       outcome: 'failed',
       errorCode: 'validation',
       message: `example.com: would fail: it ${refusal}`,
@@ -44,7 +46,7 @@ describe('enable pre-conditions', () => {
   it('lets a site with a zone and somewhere to send visitors through, and the dry run names the rule it would create', () => {
     expect(enableRefusal(site(), PUBLIC_URL)).toBeNull();
     expect(() => assertCanEnable(site({ maintenanceUrl: 'https://status.other.net/' }), undefined)).not.toThrow();
-    expect(planSite('enable', site(), PUBLIC_URL, engine)).toEqual({
+    expect(planSite('enable', site(), PUBLIC_URL, engine, NO_ACCESS)).toEqual({
       outcome: 'done',
       message: `example.com: would enable maintenance: create *example.com/* forwarding to ${PUBLIC_URL}/maintenance?site=example.com.`,
     });

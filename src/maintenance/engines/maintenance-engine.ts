@@ -1,12 +1,21 @@
 import type { KeyBoundClient } from '../../cloudflare/key-bound-client.js';
 import type { CloudflareSite, OwnedRule } from '../../sites/cloudflare-site.entity.js';
+import type { SiteAccess } from '../../sites/site-access.js';
 import type { SiteRuleSettings } from '../redirect-url.js';
 
 /**
  * What an engine reports of a zone's state against the stored one. `needs_reconcile` and
  * `interrupted` come from the stored state alone; the others from what the engine finds in the zone.
  */
-export type DriftKind = 'rule_missing' | 'rule_orphaned' | 'rule_inactive' | 'rule_outranked' | 'needs_reconcile' | 'interrupted';
+export type DriftKind =
+  | 'rule_missing'
+  | 'rule_orphaned'
+  | 'rule_inactive'
+  | 'rule_outranked'
+  /** A rule of ours that does something other than what the settings need now (reconcile rewrites it). */
+  | 'rule_stale'
+  | 'needs_reconcile'
+  | 'interrupted';
 
 export interface Drift {
   kind: DriftKind;
@@ -40,16 +49,24 @@ export interface Progress {
 }
 
 /**
- * One way of putting a site into maintenance in Cloudflare (Page Rules today). The transition runner
+ * One way of putting a site into maintenance in Cloudflare (Page Rules, Single Redirect rules). The transition runner
  * owns claims, audit rows, rollback and settlement; an engine only knows its own kind of rule: how
  * many a site needs and whether the zone has room (quota), which rules are ours, and how the zone
  * differs from what we stored. Engines never touch the database and never import one another.
+ * `access` (bypass addresses, secret, excluded paths) is for engines that can express it; Page Rules
+ * cannot, and ignore it (such settings are refused on a Page Rules site).
  */
 export interface MaintenanceEngine {
   readonly name: string;
 
+  /** Whether the engine's rules depend on the site's access settings (bypass, exclusions); a change of them is then re-applied. */
+  readonly expressesAccess: boolean;
+
   /** What enabling creates for these settings, in words an operator reads (dry runs, settings diffs). */
-  targets(site: SiteRuleSettings): string[];
+  targets(site: SiteRuleSettings, access: SiteAccess): string[];
+
+  /** What the operator should know about how these settings are applied (e.g. a path let through to avoid a loop). */
+  notes(site: SiteRuleSettings, access: SiteAccess, forwardUrl: string): string[];
 
   /**
    * Reads the zone, plans (refusing with QuotaError or ConflictError before writing anything), and
@@ -60,6 +77,7 @@ export interface MaintenanceEngine {
     client: KeyBoundClient,
     site: CloudflareSite,
     forwardUrl: string,
+    access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,
   ): Promise<OwnedRule[]>;
@@ -71,5 +89,11 @@ export interface MaintenanceEngine {
   remove(client: KeyBoundClient, zoneId: string, rule: OwnedRule): Promise<void>;
 
   /** The zone's rules and how they differ from the stored state. */
-  inspect(client: KeyBoundClient, site: CloudflareSite, forwardUrl: string | undefined, claimAbandoned: boolean): Promise<ZoneInspection>;
+  inspect(
+    client: KeyBoundClient,
+    site: CloudflareSite,
+    forwardUrl: string | undefined,
+    access: SiteAccess,
+    claimAbandoned: boolean,
+  ): Promise<ZoneInspection>;
 }

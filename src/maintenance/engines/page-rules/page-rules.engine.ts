@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { KeyBoundClient } from '../../../cloudflare/key-bound-client.js';
 import type { PageRuleRecord } from '../../../cloudflare/response-schemas.js';
 import type { CloudflareSite, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
+import type { SiteAccess } from '../../../sites/site-access.js';
 import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection } from '../maintenance-engine.js';
 import { detectDrift } from './drift.js';
@@ -17,15 +18,21 @@ function targetOf(rule: PageRuleRecord): string {
 @Injectable()
 export class PageRulesEngine implements MaintenanceEngine {
   readonly name = 'page-rules';
+  readonly expressesAccess = false;
 
   targets(site: SiteRuleSettings): string[] {
     return maintenanceTargets(site);
+  }
+
+  notes(): string[] {
+    return [];
   }
 
   async apply(
     client: KeyBoundClient,
     site: CloudflareSite,
     forwardUrl: string,
+    _access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,
   ): Promise<OwnedRule[]> {
@@ -54,7 +61,13 @@ export class PageRulesEngine implements MaintenanceEngine {
     await client.deletePageRule(zoneId, rule.id);
   }
 
-  async inspect(client: KeyBoundClient, site: CloudflareSite, forwardUrl: string | undefined, claimAbandoned: boolean): Promise<ZoneInspection> {
+  async inspect(
+    client: KeyBoundClient,
+    site: CloudflareSite,
+    forwardUrl: string | undefined,
+    _access: SiteAccess,
+    claimAbandoned: boolean,
+  ): Promise<ZoneInspection> {
     const zoneRules = await client.listPageRules(requireZone(site));
     const ours = new Set(findOwnedRules(site, forwardUrl, site.maintenanceRules, zoneRules).map((rule) => rule.id));
     return {
