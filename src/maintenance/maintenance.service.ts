@@ -156,11 +156,14 @@ export class MaintenanceService {
     const log = await this.runner.run(claim.claimed, {
       what: `Disabling maintenance on ${site.domain}`,
       work: async ({ site: claimed, zoneId, engine, client, progress, record }) => {
-        const ours = await engine.findOurs(client, claimed, redirectUrlIfKnown(claimed, this.config.PUBLIC_URL), progress);
+        const found = await engine.findOurs(client, claimed, redirectUrlIfKnown(claimed, this.config.PUBLIC_URL), progress);
+        // Rules another engine made (left recorded by an engine switch whose clean-up failed) are ours too.
+        const foreign = claimed.maintenanceRules.filter((rule) => this.engines.forRule(rule) !== engine && !found.some((each) => each.id === rule.id));
+        const ours = [...found, ...foreign];
         remaining = ours;
         for (const [index, rule] of ours.entries()) {
           progress.step = `delete rule ${index + 1} of ${ours.length} (${rule.target})`;
-          await engine.remove(client, zoneId, rule);
+          await this.engines.forRule(rule).remove(client, zoneId, rule);
           remaining = ours.slice(index + 1);
           // After the last one, settling the site records that none is left, in the same transaction as the audit row.
           if (remaining.length > 0) await record(remaining);

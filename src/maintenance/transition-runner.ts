@@ -130,10 +130,10 @@ export class TransitionRunner {
     try {
       zoneId = requireZone(site);
       client = await this.apiKeys.clientFor(site.apiKeyId);
-      const removeEach = this.remover(engine, client, zoneId);
+      const removeEach = this.remover(client, zoneId);
       done = await transition.work({ site, zoneId, engine, client, progress, removeEach, record: (rules) => this.sites.recordRules(site.id, rules) });
     } catch (error) {
-      const removeEach = client && zoneId ? this.remover(engine, client, zoneId) : async (rules: OwnedRule[]) => rules;
+      const removeEach = client && zoneId ? this.remover(client, zoneId) : async (rules: OwnedRule[]) => rules;
       const rollback = await transition.rollback({ progress, removeEach }, error);
       const reason = error instanceof Error ? error.message : String(error);
       const message = [`${transition.what} failed at step "${progress.step}": ${reason}`, rollback.aftermath].filter(Boolean).join(' ');
@@ -160,12 +160,13 @@ export class TransitionRunner {
     return finished;
   }
 
-  private remover(engine: MaintenanceEngine, client: KeyBoundClient, zoneId: string) {
+  /** Each rule is deleted by the engine that made it (EngineSelector.forRule). */
+  private remover(client: KeyBoundClient, zoneId: string) {
     return async (rules: OwnedRule[]): Promise<OwnedRule[]> => {
       const left: OwnedRule[] = [];
       for (const rule of [...rules].reverse()) {
         try {
-          await engine.remove(client, zoneId, rule);
+          await this.engines.forRule(rule).remove(client, zoneId, rule);
         } catch {
           left.push(rule);
         }

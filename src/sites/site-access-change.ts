@@ -70,17 +70,6 @@ export function planAccessChange(
   };
 }
 
-/** Whether an engine or access change alters what a site in maintenance has in Cloudflare. */
-export function accessAffectsRules(before: AccessSettings, after: AccessSettings): boolean {
-  if (before.engine !== after.engine) return true;
-  if (after.engine !== 'redirect_rule') return false;
-  return (
-    !sameList(before.bypassIps, after.bypassIps) ||
-    before.bypassSecretCipher !== after.bypassSecretCipher ||
-    !sameList(before.excludedPaths, after.excludedPaths)
-  );
-}
-
 /** What a page_rules site cannot honour; the default ACME exclusion and an empty IP list are nothing to honour. */
 export function redirectOnlySettings(settings: Omit<AccessSettings, 'engine'>): string[] {
   const held: string[] = [];

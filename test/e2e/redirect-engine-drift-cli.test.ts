@@ -169,6 +169,29 @@ describe('switching the engine of a site in maintenance', () => {
     expect(await driftOf('switch-fails.test')).toEqual([]);
   });
 
+  it('leaves an old rule it could not delete recorded with the site, and disable deletes it with the engine that made it', async () => {
+    const zone = suite.fake.addZone({ name: 'switch-leftover.test', plan: 'pro' });
+    await ok(['sites', 'add', 'switch-leftover.test']);
+    await ok(['enable', 'switch-leftover.test']);
+    const [pageRule] = suite.fake.pageRules(zone.id);
+    suite.fake.injectFault({ method: 'DELETE', path: `/zones/${zone.id}/pagerules/${pageRule.id}`, times: Infinity, fault: { status: 403, code: 10000, message: 'Authentication error' } });
+
+    const result = await cli(['sites', 'update', 'switch-leftover.test', '--engine', 'redirect_rule', '--json']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`old rule(s) ${pageRule.id} could not be removed`);
+    expect(ours(zone.id)).toHaveLength(1);
+    expect(suite.fake.pageRules(zone.id)).toEqual([pageRule]);
+    const [site] = JSON.parse((await ok(['sites', 'list', '--json'])).stdout).filter((entry: { domain: string }) => entry.domain === 'switch-leftover.test');
+    expect(site).toMatchObject({ engine: 'redirect_rule' });
+    suite.fake.clearFaults();
+
+    await ok(['disable', 'switch-leftover.test']);
+
+    expect(suite.fake.pageRules(zone.id)).toEqual([]);
+    expect(ours(zone.id)).toEqual([]);
+  });
+
   it('rewrites the rule in place when the excluded paths of a site in maintenance change', async () => {
     const zone = await redirectSiteInMaintenance('reapply.test');
     const [rule] = ours(zone.id);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { checkIpRange, parseBypassIps } from '../../src/common/ip-range.validation.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { BYPASS_SECRET_PATTERN, bypassInstructions, generateBypassSecret } from '../../src/sites/bypass-secret.js';
-import { type AccessChanges, accessAffectsRules, planAccessChange } from '../../src/sites/site-access-change.js';
+import { type AccessChanges, planAccessChange } from '../../src/sites/site-access-change.js';
 import { parseExcludedPath, parseExcludedPaths } from '../../src/sites/site-access.validation.js';
 import { parseSiteEngine } from '../../src/sites/site-engine.js';
 import type { AccessSettings } from '../../src/sites/site.repository.js';
@@ -164,16 +164,6 @@ describe('planning an access change', () => {
     expect(plan({ engine: 'page_rules', bypassIps: [], bypassSecret: 'remove', excludedPaths: null }, { bypassIps: ['10.0.0.0/8'], bypassSecretCipher: 's' }).audit).toBe(
       'engine redirect_rule → page_rules; bypass IPs 10.0.0.0/8 → (none); bypass secret removed',
     );
-  });
-
-  it('tells which changes alter the rules of a site in maintenance', () => {
-    const before = site();
-    expect(accessAffectsRules(before, { ...before, engine: 'page_rules' })).toBe(true);
-    expect(accessAffectsRules(before, { ...before, bypassIps: ['10.0.0.0/8'] })).toBe(true);
-    expect(accessAffectsRules(before, { ...before, excludedPaths: [] })).toBe(true);
-    expect(accessAffectsRules(before, { ...before })).toBe(false);
-    const pageRules = site({ engine: 'page_rules' });
-    expect(accessAffectsRules(pageRules, { ...pageRules, bypassIps: [] })).toBe(false);
   });
 });
 
