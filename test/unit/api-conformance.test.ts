@@ -14,6 +14,8 @@ const site = {
   since: null,
   reason: null,
   rules: [],
+  engine: 'page_rules',
+  access: { bypassIps: [], bypassIpsFrom: 'default', bypassSecret: null, excludedPaths: ['/.well-known/acme-challenge/'] },
 };
 
 describe("the check of our API's answers against its OpenAPI document", () => {
