@@ -6,13 +6,13 @@ import { WindowEndFailing1796156733253 } from './1796156733253-window-end-failin
 import { CloudflareRateBudgets1796156957687 } from './1796156957687-cloudflare-rate-budgets.js';
 import { AdminLoginThrottle1796157224210 } from './1796157224210-admin-login-throttle.js';
 import { SiteAccess1796590032587 } from './1796590032587-site-access.js';
-import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
 import { AdminUserRoles1796590066260 } from './1796590066260-admin-user-roles.js';
-import { SitePageChanges1796590162625 } from './1796590162625-site-page-changes.js';
 import { ApiTokens1796590081389 } from './1796590081389-api-tokens.js';
+import { SitePageChanges1796590162625 } from './1796590162625-site-page-changes.js';
+import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
 import { ApiOperations1796590500000 } from './1796590500000-api-operations.js';
 
-/** Listed explicitly: ESM builds cannot rely on TypeORM's glob loading of migration files. */
+/** Listed explicitly, in timestamp order (the order TypeORM runs them in): ESM builds cannot rely on TypeORM's glob loading of migration files. */
 export const migrations = [
   InitialSchema1764039600000,
   FleetColumns1764126000000,
@@ -22,9 +22,9 @@ export const migrations = [
   CloudflareRateBudgets1796156957687,
   AdminLoginThrottle1796157224210,
   SiteAccess1796590032587,
-  SettingsAudit1796590248414,
   AdminUserRoles1796590066260,
-  SitePageChanges1796590162625,
   ApiTokens1796590081389,
+  SitePageChanges1796590162625,
+  SettingsAudit1796590248414,
   ApiOperations1796590500000,
 ];
