@@ -105,3 +105,14 @@ export function textField(request: ActionRequest, name: string): string | undefi
 export function paramOf(context: ActionContext, name: string): string {
   return String(context.record!.param(name));
 }
+
+/** After a record was created or saved: its show page, with a success notice. */
+export async function savedResponse(context: ActionContext, id: string, message: string): Promise<RecordActionResponse> {
+  const { resource, currentAdmin, h } = context;
+  const record = await resource.findOne(id, context);
+  return {
+    record: record!.toJSON(currentAdmin),
+    notice: { message, type: 'success' },
+    redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' }),
+  };
+}

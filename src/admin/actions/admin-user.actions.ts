@@ -1,10 +1,10 @@
-import type { ActionContext, ActionRequest, RecordActionResponse } from 'adminjs';
+import type { ActionRequest } from 'adminjs';
 import type { SiteScope } from '../../access/site-scope.js';
 import { type AdminUserChanges, AdminUsersService } from '../../admin-users/admin-users.service.js';
 import { ApiKeysService } from '../../api-keys/api-keys.service.js';
 import type { AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
-import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
+import { type AdminAction, paramOf, recordMutation, savedResponse, textField } from './action-kit.js';
 
 /** The form's fields where they differ from the service's inputs. */
 const PROPERTIES = { scopeDomains: 'sites', scopeApiKeyIds: 'apiKeys' };
@@ -18,16 +18,6 @@ async function scopeOf(services: AdminServices, request: ActionRequest): Promise
   if (sites === undefined && keys === undefined) return undefined;
   const apiKeys = await Promise.all(listOf(keys).map((name) => services.get(ApiKeysService).findByName(name)));
   return { domains: listOf(sites), apiKeyIds: apiKeys.map((key) => key.id) };
-}
-
-async function savedResponse(context: ActionContext, id: string, message: string): Promise<RecordActionResponse> {
-  const { resource, currentAdmin, h } = context;
-  const record = await resource.findOne(id, context);
-  return {
-    record: record!.toJSON(currentAdmin),
-    notice: { message, type: 'success' },
-    redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' }),
-  };
 }
 
 /** The password is set by the admin, hashed as the CLI's, and never shown again. */

@@ -1,11 +1,11 @@
-import type { ActionContext, ActionRequest, NoticeMessage, RecordActionResponse } from 'adminjs';
+import type { ActionRequest, NoticeMessage } from 'adminjs';
 import { ScheduledMaintenanceService, type WindowRun } from '../../schedules/scheduled-maintenance.service.js';
 import type { WindowInput } from '../../schedules/window-input.validation.js';
 import { formatInZone } from '../../schedules/window-time.js';
 import { assertSitesInScope } from '../access/sites-in-scope.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
-import { type AdminAction, paramOf, recordMutation, textField } from './action-kit.js';
+import { type AdminAction, paramOf, recordMutation, savedResponse, textField } from './action-kit.js';
 
 /** The form's values as the service's input (the same validation as `maintenance schedule add`). */
 function inputOf(request: ActionRequest): WindowInput {
@@ -33,16 +33,6 @@ function inputOf(request: ActionRequest): WindowInput {
 function negated(request: ActionRequest, name: string): boolean | undefined {
   const value: unknown = request.payload?.[name];
   return value === undefined ? undefined : !(value === true || value === 'true');
-}
-
-async function savedResponse(context: ActionContext, id: string, message: string): Promise<RecordActionResponse> {
-  const { resource, currentAdmin, h } = context;
-  const record = await resource.findOne(id, context);
-  return {
-    record: record!.toJSON(currentAdmin),
-    notice: { message, type: 'success' },
-    redirectUrl: h.recordActionUrl({ resourceId: resource.id(), recordId: id, actionName: 'show' }),
-  };
 }
 
 export function createWindowAction(services: AdminServices): AdminAction {

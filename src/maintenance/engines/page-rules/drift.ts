@@ -2,6 +2,7 @@ import type { PageRuleRecord } from '../../../cloudflare/response-schemas.js';
 import type { MaintenanceState, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
 import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { Drift } from '../maintenance-engine.js';
+import { storedStateDrift } from '../stored-state-drift.js';
 import { equivalentTarget, maintenanceTargets } from './page-rule-targets.js';
 import { findOwnedRules } from './rule-plan.js';
 
@@ -63,16 +64,8 @@ export function detectDrift(
         drift.push({ kind: 'rule_orphaned', ruleId: rule.id, message: `rule ${describe(inZone.get(rule.id)!)} is ours but the site is out of maintenance (left by a crash?)` });
       }
       break;
-    case 'needs_reconcile':
-      drift.push({
-        kind: 'needs_reconcile',
-        message: `a failed rollback left rule(s) ${site.maintenanceRules.map((rule) => rule.id).join(', ') || '(none recorded)'}`,
-      });
-      break;
     default:
-      if (claimAbandoned) {
-        drift.push({ kind: 'interrupted', message: `an operation (${site.maintenanceState}) was interrupted before it finished` });
-      }
+      drift.push(...storedStateDrift(site, claimAbandoned));
   }
   return drift;
 }

@@ -1,6 +1,7 @@
 import { REDIRECT_PHASE, type RulesetRuleRecord } from '../../../cloudflare/rulesets.js';
 import type { MaintenanceState, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
 import type { Drift } from '../maintenance-engine.js';
+import { storedStateDrift } from '../stored-state-drift.js';
 import { coversHost } from './redirect-expression.js';
 import type { Entrypoints } from './rule-plan.js';
 import { findOurRule } from './rule-plan.js';
@@ -104,14 +105,8 @@ export function detectDrift(
         drift.push({ kind: 'rule_orphaned', ruleId: rule.id, message: `rule ${describe(rule)} is ours but the site is out of maintenance (left by a crash?)` });
       }
       break;
-    case 'needs_reconcile':
-      drift.push({
-        kind: 'needs_reconcile',
-        message: `a failed rollback left rule(s) ${site.maintenanceRules.map((rule) => rule.id).join(', ') || '(none recorded)'}`,
-      });
-      break;
     default:
-      if (claimAbandoned) drift.push({ kind: 'interrupted', message: `an operation (${site.maintenanceState}) was interrupted before it finished` });
+      drift.push(...storedStateDrift(site, claimAbandoned));
   }
   return drift;
 }
