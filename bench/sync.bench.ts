@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { table } from '../src/cli/cli-output.js';
 import type { SyncReport } from '../src/sites/site-sync.service.js';
@@ -24,13 +27,12 @@ const db = await createTestDatabase();
 const token = 'cf-bench-sync-token-0123456789abcdef';
 await fake.addToken(token);
 await fake.addZones('sync-', options.zones);
-const ctx = await createTestContext(
-  testEnv(db.url, fake.baseURL, {
-    CLOUDFLARE_TIMEOUT_MS: '30000',
-    CLOUDFLARE_MAX_RETRIES: '4',
-    SYNC_PAGE_CONCURRENCY: String(options['page-concurrency']),
-  }),
-);
+const env = testEnv(db.url, fake.baseURL, {
+  CLOUDFLARE_TIMEOUT_MS: '30000',
+  CLOUDFLARE_MAX_RETRIES: '4',
+  SYNC_PAGE_CONCURRENCY: String(options['page-concurrency']),
+});
+const ctx = await createTestContext(env);
 let failed = 0;
 try {
   await ctx.apiKeys.add({ name: 'bench', token, makeDefault: true });
@@ -81,6 +83,12 @@ try {
       `heap in use ${idleHeap === undefined ? 'n/a' : `${(idleHeap / 2 ** 20).toFixed(0)} MiB`}; ` +
       `process max RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`,
   );
+  const cli = await cliSync();
+  process.stdout.write(
+    `The built CLI as an operator runs it (\`maintenance sync-cloudflare --force\`, a process of its own): ${seconds(cli.wallMs)}, ` +
+      `exit ${cli.code}, peak RSS ${cli.peakRss === undefined ? 'n/a (no /proc)' : `${(cli.peakRss / 2 ** 20).toFixed(0)} MiB`}\n`,
+  );
+  if (cli.code !== 0) failed += 1;
   const violations = await fake.violations();
   if (violations.length) {
     process.stdout.write(`OpenAPI violations: ${violations.slice(0, 5).join('; ')}\n`);
@@ -115,4 +123,26 @@ function sampleRss(): { stop(): number } {
       return Math.max(peak, process.memoryUsage.rss());
     },
   };
+}
+
+/**
+ * `sync-cloudflare --force` through the built CLI, with its peak RSS: the kernel's high-water mark (VmHWM in
+ * /proc/<pid>/status), read every 10 ms while the process lives; the last reading misses at most its final 10 ms.
+ */
+async function cliSync(): Promise<{ wallMs: number; code: number | null; peakRss?: number }> {
+  const cliPath = fileURLToPath(new URL('../../../dist/cli/maintenance.js', import.meta.url));
+  const started = performance.now();
+  const child = spawn(process.execPath, [cliPath, 'sync-cloudflare', '--force', '--json'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  let peakRss: number | undefined;
+  const timer = setInterval(() => {
+    try {
+      const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+      if (kib) peakRss = Number(kib) * 1024;
+    } catch {
+      // The process has exited, or there is no /proc.
+    }
+  }, 10);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  return { wallMs: performance.now() - started, code, peakRss };
 }
