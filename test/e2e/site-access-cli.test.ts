@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { TokenCipher } from '../../src/api-keys/token-cipher.js';
 import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
-import { cliSuite } from '../support/cli-suite.js';
+import { cliSuite, refusedWithoutWrites } from '../support/cli-suite.js';
 import { runCli } from '../support/run-cli.js';
 import { TEST_SECRET_KEY } from '../support/test-context.js';
 
@@ -12,12 +12,8 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   return runCli(args, { env: { ...suite.env, ...env } });
 }
 
-/** Runs a command that must be refused with exit code 2 and the message, leaving every table as it was. */
-async function refused(args: string[], message: RegExp, env: Record<string, string> = {}) {
-  const before = await suite.db.snapshot();
-  const result = await cli(args, env);
-  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
-  expect(await suite.db.snapshot()).toEqual(before);
+function refused(args: string[], message: RegExp, env: Record<string, string> = {}) {
+  return refusedWithoutWrites(suite, args, message, env);
 }
 
 async function added(domain: string, ...args: string[]) {

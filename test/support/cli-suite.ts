@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
 import { FakeCloudflare } from './fake-cloudflare/index.js';
-import { runCli } from './run-cli.js';
+import { type CliResult, runCli } from './run-cli.js';
 import { TEST_TOKEN } from './scenario.js';
 import { testEnv } from './test-context.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -37,4 +37,13 @@ export function cliSuite(options: { defaultKey?: boolean } = {}): CliSuite {
     await suite.fake?.stop();
   });
   return suite;
+}
+
+/** Runs the built CLI with a command it must refuse with exit code 2 and the message, leaving every table as it was. */
+export async function refusedWithoutWrites(suite: CliSuite, args: string[], message: RegExp, env: Record<string, string> = {}): Promise<CliResult> {
+  const before = await suite.db.snapshot();
+  const result = await runCli(args, { env: { ...suite.env, ...env } });
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(message) });
+  expect(await suite.db.snapshot()).toEqual(before);
+  return result;
 }
