@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ActiveWindowsModule } from './schedules/active-windows.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { ApiModule } from './api/api.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         ApiKeysModule,
         SitesModule,
         KeySitesModule,
+        ActiveWindowsModule,
         LogsModule,
         MaintenanceModule,
         MaintenancePageModule,

@@ -117,10 +117,10 @@ export const SiteSchema = z
     since: timestamp.nullable(),
     reason: z.string().nullable(),
     rules: z.array(Rule),
-    engine: z.enum(SITE_ENGINES).meta({ description: 'how the site is put into maintenance: page_rules or redirect_rule' }),
+    engine: z.enum(SITE_ENGINES).meta({ description: 'how the site is put into maintenance: page_rules, redirect_rule or worker' }),
     access: z
       .object({
-        bypassIps: z.array(z.string()).meta({ description: 'addresses and CIDR ranges let through (redirect_rule only)' }),
+        bypassIps: z.array(z.string()).meta({ description: 'addresses and CIDR ranges let through (redirect_rule and worker)' }),
         bypassIpsFrom: z.enum(['site', 'default']).meta({ description: "default: MAINTENANCE_BYPASS_IPS; site: the site's own list" }),
         bypassSecret: z.string().nullable().meta({ description: 'a mask when a bypass secret is set (the secret is shown only once, by the CLI)' }),
         excludedPaths: z.array(z.string()).meta({ description: 'path prefixes never redirected' }),

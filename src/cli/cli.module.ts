@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ActiveWindowsModule } from '../schedules/active-windows.module.js';
 import { AdminUsersModule } from '../admin-users/admin-users.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { ApiTokensModule } from '../api-tokens/api-tokens.module.js';
@@ -45,6 +46,7 @@ export class CliModule {
         ApiKeysModule,
         SitesModule,
         KeySitesModule,
+        ActiveWindowsModule,
         LogsModule,
         MaintenanceModule,
         SchedulesModule,

@@ -73,6 +73,8 @@ export const configSchema = z
     SCHEDULER_ENABLED: booleanFlag.default(true),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(60).default(2),
     MAINTENANCE_BYPASS_IPS: bypassIps,
+    /** The account's Workers plan: Cloudflare's API does not tell it, so the worker engine assumes Free unless told. */
+    CLOUDFLARE_WORKERS_PLAN: z.enum(['free', 'paid']).default('free'),
     MAINTENANCE_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
     NOTIFY_WEBHOOK_URL: httpUrl.optional(),
     NOTIFY_BEFORE_START_MINUTES: z.coerce.number().int().min(0).max(10_080).default(15),

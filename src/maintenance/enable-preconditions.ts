@@ -30,10 +30,12 @@ export function assertCanEnable(site: CloudflareSite, publicUrl: string | undefi
 }
 
 /**
- * The redirect_rule engine lets the maintenance URL's own path through instead of redirecting it
+ * The worker engine redirects nobody. The redirect_rule engine lets the maintenance URL's own path through instead of redirecting it
  * (issue 11, item 5), unless that path is `/`, which would let the whole home page through.
  */
 export function loopAvoided(site: CloudflareSite, publicUrl: string | undefined): boolean {
+  // The Worker answers in place: nobody is redirected, so nothing can loop.
+  if (site.engine === 'worker') return true;
   const forwardUrl = redirectUrlIfKnown(site, publicUrl);
   if (site.engine !== 'redirect_rule' || !forwardUrl) return false;
   const path = ownPathToExempt(site, forwardUrl);

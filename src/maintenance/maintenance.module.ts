@@ -6,11 +6,15 @@ import { BulkOperationsService } from './bulk-operations.service.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { PageRulesEngine } from './engines/page-rules/page-rules.engine.js';
 import { RedirectRuleEngine } from './engines/redirect-rule/redirect-rule.engine.js';
+import { WORKER_SCRIPT_DIRECTORY } from './engines/worker/worker-script-directory.js';
+import { WorkerEngine } from './engines/worker/worker.engine.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { ReconcileRepair } from './reconcile-repair.js';
 import { ReconcileService } from './reconcile.service.js';
 import { SiteSettingsService } from './site-settings.service.js';
 import { TransitionRunner } from './transition-runner.js';
+import { WorkerScriptEntries } from './worker-script-entries.service.js';
+import { WorkerScriptsService } from './worker-scripts.service.js';
 
 @Module({
   imports: [ApiKeysModule, LogsModule, SitesModule],
@@ -24,7 +28,11 @@ import { TransitionRunner } from './transition-runner.js';
     EngineSelector,
     PageRulesEngine,
     RedirectRuleEngine,
+    WorkerEngine,
+    WorkerScriptEntries,
+    { provide: WORKER_SCRIPT_DIRECTORY, useExisting: WorkerScriptEntries },
+    WorkerScriptsService,
   ],
-  exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService, EngineSelector],
+  exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService, EngineSelector, WorkerScriptsService],
 })
 export class MaintenanceModule {}

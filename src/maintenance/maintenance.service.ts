@@ -14,6 +14,7 @@ import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './main
 import { distinctRules, requireZone, ruleIds } from './owned-rules.js';
 import { maintenanceRedirectUrl, redirectUrlIfKnown } from './redirect-url.js';
 import type { MaintenanceEngine } from './engines/maintenance-engine.js';
+import { sharedSyncFailure } from './shared-sync-failure.js';
 import { TransitionRunner } from './transition-runner.js';
 
 /** Enable, disable and settings changes of one site, each a short call to the transition runner. */
@@ -56,15 +57,21 @@ export class MaintenanceService {
         const owned = await engine.apply(client, claimed, forwardUrl, access, progress, record);
         return { settlement: { siteId: site.id, state: 'on', rules: owned, reason }, ruleIds: ruleIds(owned) };
       },
-      rollback: async ({ progress, removeEach }) => {
+      rollback: async ({ progress, removeEach, syncShared }) => {
         const owned = [...progress.adopted, ...progress.created];
         const left = await removeEach(owned);
+        // While rules are left they may still need the shared parts (the worker script) to hold the site.
+        const unshared = left.length ? null : await sharedSyncFailure(() => syncShared(claim.claimed.site, { leaving: true }));
         const aftermath = left.length
           ? `Rollback failed: rule(s) ${ruleIds(left).join(', ')} are still in the zone and the site is marked for reconciliation.`
           : owned.length
             ? `The ${owned.length} rule(s) already created were removed; the site is out of maintenance.`
             : 'Nothing was changed in Cloudflare; the site is out of maintenance.';
-        return { settlement: { siteId: site.id, state: left.length ? 'needs_reconcile' : 'off', rules: left }, ruleIds: ruleIds(owned), aftermath };
+        return {
+          settlement: { siteId: site.id, state: left.length ? 'needs_reconcile' : 'off', rules: left },
+          ruleIds: ruleIds(owned),
+          aftermath: [aftermath, unshared].filter(Boolean).join(' '),
+        };
       },
     });
     return { domain: site.domain, outcome: 'success', message: [`${site.domain} is in maintenance.`, ...notes].join(' '), log };
@@ -102,7 +109,7 @@ export class MaintenanceService {
     let notes: string[] = [];
     const log = await this.runner.run(claimed, {
       what: engineChange ? `Switching ${site.domain} to the ${engineChange} engine` : `Changing the rules of ${site.domain}`,
-      work: async ({ client, progress, record, removeEach }) => {
+      work: async ({ client, progress, record, removeEach, syncShared }) => {
         bound = client;
         const access = this.access.resolve(next);
         notes = nextEngine.notes(next, access, forwardUrl);
@@ -112,18 +119,27 @@ export class MaintenanceService {
         progress.step = 'remove the rules the new settings no longer need';
         const obsolete = previous.filter((rule) => !kept.some((keep) => keep.id === rule.id));
         const leftovers = await removeEach(obsolete);
+        const oldEngines = this.engines.usedBy(claimed.site).filter((engine) => engine !== nextEngine);
+        const unshared = engineChange && !leftovers.length ? await sharedSyncFailure(() => syncShared(claimed.site, { leaving: true, engines: oldEngines })) : null;
         const settlement = { siteId: site.id, state: 'on' as const, rules: [...kept, ...leftovers], settings, engine: engineChange };
         const failure = leftovers.length
           ? `The new rules of ${site.domain} are active, but old rule(s) ${ruleIds(leftovers).join(', ')} could not be removed; ` +
             'they stay recorded with the site and are removed when maintenance is disabled.'
-          : undefined;
+          : (unshared ?? undefined);
         return { settlement, ruleIds: ruleIds(kept), failure };
       },
-      rollback: async ({ progress }) => {
+      rollback: async ({ progress, syncShared }) => {
         const left = await this.removeWith(nextEngine, bound, claimed.site, progress.created);
-        const aftermath = left.length
-          ? `Rollback failed: new rule(s) ${ruleIds(left).join(', ')} are still in the zone; the site is marked for reconciliation.`
-          : 'The previous rules and settings are unchanged; the site is still in maintenance.';
+        // A new engine's shared parts lose the site again; the same engine's go back to the stored settings.
+        const unshared = left.length ? null : await sharedSyncFailure(() => syncShared(claimed.site, { leaving: Boolean(engineChange), engines: [nextEngine] }));
+        const aftermath = [
+          left.length
+            ? `Rollback failed: new rule(s) ${ruleIds(left).join(', ')} are still in the zone; the site is marked for reconciliation.`
+            : 'The previous rules and settings are unchanged; the site is still in maintenance.',
+          unshared,
+        ]
+          .filter(Boolean)
+          .join(' ');
         const settlement = { siteId: site.id, state: left.length ? ('needs_reconcile' as const) : ('on' as const), rules: [...previous, ...left] };
         return { settlement, ruleIds: ruleIds(progress.created), aftermath };
       },
@@ -155,7 +171,7 @@ export class MaintenanceService {
     let remaining: OwnedRule[] = claim.claimed.site.maintenanceRules;
     const log = await this.runner.run(claim.claimed, {
       what: `Disabling maintenance on ${site.domain}`,
-      work: async ({ site: claimed, zoneId, engine, client, progress, record }) => {
+      work: async ({ site: claimed, zoneId, engine, client, progress, record, syncShared }) => {
         const found = await engine.findOurs(client, claimed, redirectUrlIfKnown(claimed, this.config.PUBLIC_URL), progress);
         // Rules another engine made (left recorded by an engine switch whose clean-up failed) are ours too.
         const foreign = claimed.maintenanceRules.filter((rule) => this.engines.forRule(rule) !== engine && !found.some((each) => each.id === rule.id));
@@ -168,7 +184,8 @@ export class MaintenanceService {
           // After the last one, settling the site records that none is left, in the same transaction as the audit row.
           if (remaining.length > 0) await record(remaining);
         }
-        return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: ruleIds(ours) };
+        const unshared = await sharedSyncFailure(() => syncShared(claimed, { leaving: true }));
+        return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: ruleIds(ours), failure: unshared ? `${site.domain} is out of maintenance. ${unshared}` : undefined };
       },
       rollback: async () => ({
         settlement: { siteId: site.id, state: 'on', rules: remaining },
@@ -184,3 +201,4 @@ export class MaintenanceService {
     return { domain: subject.domain, outcome: 'skipped', message, log };
   }
 }
+

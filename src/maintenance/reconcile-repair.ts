@@ -5,6 +5,7 @@ import type { CloudflareSite, OwnedRule } from '../sites/cloudflare-site.entity.
 import { SiteAccessResolver } from '../sites/site-access.js';
 import type { Settlement } from '../sites/site.repository.js';
 import type { Drift, ZoneRule } from './engines/maintenance-engine.js';
+import { sharedSyncFailure } from './shared-sync-failure.js';
 import { ruleIds } from './owned-rules.js';
 import { redirectUrlIfKnown } from './redirect-url.js';
 import { TransitionFailedError } from './transition-failed.error.js';
@@ -66,7 +67,7 @@ export class ReconcileRepair {
     try {
       await this.runner.run(claimed, {
         what: 'reconcile',
-        work: async ({ site: current, engine, client, progress, record, removeEach }): Promise<TransitionDone> => {
+        work: async ({ site: current, engine, client, progress, record, removeEach, syncShared }): Promise<TransitionDone> => {
           if (repair.kind === 'forget_zone') return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: [] };
           if (repair.kind === 'recreate') {
             progress.step = 'remove inactive rules of ours';
@@ -87,7 +88,8 @@ export class ReconcileRepair {
             settlement = { siteId: site.id, state: 'needs_reconcile', rules: left };
             throw new Error(`could not remove rule(s) ${ruleIds(left).join(', ')}`);
           }
-          return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: ruleIds(targets) };
+          const unshared = await sharedSyncFailure(() => syncShared(current, { leaving: true }));
+          return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: ruleIds(targets), failure: unshared ?? undefined };
         },
         rollback: async ({ progress }) => ({
           settlement: settlement ?? { siteId: site.id, state: 'needs_reconcile', rules: [...claimed.site.maintenanceRules, ...progress.created] },

@@ -36,12 +36,21 @@ export interface TransitionContext {
   record: (rules: OwnedRule[]) => Promise<void>;
   /** Deletes what it can; returns the rules that could not be deleted. */
   removeEach: (rules: OwnedRule[]) => Promise<OwnedRule[]>;
+  syncShared: SyncShared;
 }
+
+/**
+ * Lets the engines that share something between sites (the worker script) bring it in line once the site's
+ * rules changed (MaintenanceEngine.syncShared); `engines` defaults to those the site uses (EngineSelector.usedBy).
+ */
+export type SyncShared = (site: CloudflareSite, options: { leaving: boolean; engines?: MaintenanceEngine[] }) => Promise<void>;
 
 export interface RollbackContext {
   progress: Progress;
   /** As in TransitionContext; when the work failed before a client existed, nothing is deleted. */
   removeEach: (rules: OwnedRule[]) => Promise<OwnedRule[]>;
+  /** As in TransitionContext; without a client nothing was written, and nothing is done. */
+  syncShared: SyncShared;
 }
 
 export interface TransitionDone {
@@ -131,10 +140,12 @@ export class TransitionRunner {
       zoneId = requireZone(site);
       client = await this.apiKeys.clientFor(site.apiKeyId);
       const removeEach = this.remover(client, zoneId);
-      done = await transition.work({ site, zoneId, engine, client, progress, removeEach, record: (rules) => this.sites.recordRules(site.id, rules) });
+      const syncShared = this.sharer(client, progress);
+      done = await transition.work({ site, zoneId, engine, client, progress, removeEach, syncShared, record: (rules) => this.sites.recordRules(site.id, rules) });
     } catch (error) {
       const removeEach = client && zoneId ? this.remover(client, zoneId) : async (rules: OwnedRule[]) => rules;
-      const rollback = await transition.rollback({ progress, removeEach }, error);
+      const syncShared: SyncShared = client ? this.sharer(client, progress) : async () => {};
+      const rollback = await transition.rollback({ progress, removeEach, syncShared }, error);
       const reason = error instanceof Error ? error.message : String(error);
       const message = [`${transition.what} failed at step "${progress.step}": ${reason}`, rollback.aftermath].filter(Boolean).join(' ');
       const failed = await this.sites.finish(rollback.settlement, log, {
@@ -158,6 +169,12 @@ export class TransitionRunner {
     const finished = await this.sites.finish(done.settlement, log, { outcome: 'success', durationMs: durationMs(), ruleIds: done.ruleIds });
     await client.markUsed();
     return finished;
+  }
+
+  private sharer(client: KeyBoundClient, progress: Progress): SyncShared {
+    return async (site, { leaving, engines = this.engines.usedBy(site) }) => {
+      for (const engine of engines) await engine.syncShared?.(client, site, progress, { leaving });
+    };
   }
 
   /** Each rule is deleted by the engine that made it (EngineSelector.forRule). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { WorkerScriptsService } from '../maintenance/worker-scripts.service.js';
 import { In, LessThanOrEqual } from 'typeorm';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.js';
 import { TEXT_BOUNDS } from '../common/free-text.validation.js';
@@ -42,6 +43,7 @@ export class ScheduledMaintenanceService {
     private readonly store: WindowStore,
     private readonly lifecycle: WindowLifecycleService,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly workerScripts: WorkerScriptsService,
   ) {}
 
   async create(input: WindowInput, actor: string): Promise<ScheduledMaintenance> {
@@ -274,6 +276,8 @@ export class ScheduledMaintenanceService {
       { title: plan.title, description: plan.description, reason: plan.reason, endsAt: plan.endsAt, autoDisable: changes.autoDisable ?? window.autoDisable },
     );
     if (!result.affected) throw new ConflictError(`Window "${window.title}" changed state while it was being edited; try again.`);
+    // Its end (Retry-After) and message are in the worker script of its sites on the worker engine.
+    await this.workerScripts.refreshForSites(window.sites.map((entry) => entry.siteId));
     return this.get(window.id);
   }
 

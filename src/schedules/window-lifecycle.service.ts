@@ -3,6 +3,7 @@ import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { shutdownGate } from '../common/shutdown-gate.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import { WorkerScriptsService } from '../maintenance/worker-scripts.service.js';
 import { WebhookNotifier } from '../notifications/webhook.notifier.js';
 import type { WindowEventType } from '../notifications/window-event.js';
 import { type ProcessReport, type WindowRun, runOf } from './process-report.js';
@@ -28,6 +29,7 @@ export class WindowLifecycleService {
     private readonly execution: WindowExecutionService,
     private readonly notifier: WebhookNotifier,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly workerScripts: WorkerScriptsService,
   ) {}
 
   /** A scheduled window that never started: recorded as cancelled; false when a pass is starting it. */
@@ -63,6 +65,8 @@ export class WindowLifecycleService {
         return run;
       }
       await this.store.release(id, { status: 'active', lastError: failuresText(sites) });
+      // The window's end and message are on the worker's page only once the window is active.
+      await this.workerScripts.refreshForSites(siteIdsOf(window));
       this.notify('window.started', window, now, sites);
       options.report?.started.push(run);
       return run;
@@ -98,6 +102,8 @@ export class WindowLifecycleService {
         return run;
       }
       await this.finishOccurrence(window, outcome, now, sites, actor ? `${outcome === 'cancelled' ? 'cancelled' : 'ended'} by ${actor}` : undefined);
+      // Sites the window leaves in maintenance (not auto-disabled, or enabled by someone else) lose its end.
+      await this.workerScripts.refreshForSites(siteIdsOf(window));
       this.notify(outcome === 'cancelled' ? 'window.cancelled' : 'window.ended', window, now, sites);
       report?.ended.push(run);
       return run;
@@ -110,6 +116,7 @@ export class WindowLifecycleService {
     await this.releaseOnError(window, 'active', async () => {
       const sites = await this.execution.enableSites(window, now, 'retry');
       await this.store.release(id, { status: 'active', lastError: failuresText(sites) });
+      await this.workerScripts.refreshForSites(siteIdsOf(window));
       report.retried.push(runOf(window, sites));
     });
   }
@@ -251,4 +258,8 @@ const endFailingCleared = { endFailingSince: null, endFailingNotifiedAt: null };
 function failuresText(sites: SitesOutcome | undefined): string | null {
   if (!sites?.failures.length) return null;
   return sites.failures.map((failure) => `${failure.domain}: ${failure.error}`).join('\n');
+}
+
+function siteIdsOf(window: ScheduledMaintenance): string[] {
+  return window.sites.map((entry) => entry.siteId);
 }

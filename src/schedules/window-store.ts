@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { currentProcessOwner, ownerStatus } from '../common/process-owner.js';
 import { LogsService } from '../logs/logs.service.js';
+import type { ActiveWindowOfSite, ActiveWindows } from '../maintenance/active-windows.js';
 import { type SiteExecution, ScheduledMaintenanceSite } from './scheduled-maintenance-site.entity.js';
 import { ScheduledMaintenance, type WindowStatus } from './scheduled-maintenance.entity.js';
 
@@ -33,7 +34,7 @@ export interface EntryUpdate {
  * processes act on each occurrence once, and no transaction stays open across Cloudflare calls.
  */
 @Injectable()
-export class WindowStore {
+export class WindowStore implements ActiveWindows {
   constructor(
     private readonly dataSource: DataSource,
     private readonly logs: LogsService,
@@ -79,6 +80,20 @@ export class WindowStore {
         WHERE m.status = 'active' AND e.execution IN ('enabled', 'already_on')
         ORDER BY e.site_id, m.ends_at DESC`,
     );
+  }
+
+  /** activeWindowsBySite for these sites only (ActiveWindows, for the worker engine's script). */
+  async activeWindowsOf(siteIds: string[]): Promise<Map<string, ActiveWindowOfSite>> {
+    if (!siteIds.length) return new Map();
+    const rows: { siteId: string; message: string | null; endsAt: Date }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (e.site_id) e.site_id AS "siteId", m.reason AS message, m.ends_at AS "endsAt"
+         FROM scheduled_maintenance_sites e
+         JOIN scheduled_maintenances m ON m.id = e.window_id
+        WHERE m.status = 'active' AND e.execution IN ('enabled', 'already_on') AND e.site_id = ANY($1::uuid[])
+        ORDER BY e.site_id, m.ends_at DESC`,
+      [siteIds],
+    );
+    return new Map(rows.map(({ siteId, message, endsAt }) => [siteId, { message, endsAt }]));
   }
 
   /** Windows (of `scope`) running now or still to come, soonest first, with how many sites each covers. */

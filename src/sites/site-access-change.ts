@@ -90,7 +90,7 @@ function refuseRedirectOnly(site: Site, changes: AccessChanges, next: AccessSett
     const field = changes.bypassIps !== undefined && next.bypassIps?.length ? 'bypassIps' : changes.bypassSecret === 'generate' ? 'bypassSecret' : 'excludedPaths';
     throw new ValidationError(
       `${site.domain} uses the page_rules engine, which cannot let staff through or exclude paths (Page Rules match URLs only), ` +
-        `so ${asked.join(' and ')} cannot be set; choose the redirect_rule engine in the same change (--engine redirect_rule).`,
+        `so ${asked.join(' and ')} cannot be set; choose the redirect_rule or worker engine in the same change (--engine redirect_rule).`,
       { field },
     );
   }
@@ -99,7 +99,7 @@ function refuseRedirectOnly(site: Site, changes: AccessChanges, next: AccessSett
     throw new ValidationError(
       `${site.domain} cannot switch to the page_rules engine while it has ${held.join(' and ')}: Page Rules cannot honour them, ` +
         'and dropping them silently would lock staff out or redirect the excluded paths. Clear them in the same change ' +
-        '(--no-bypass --default-exclude-path), or keep the redirect_rule engine.',
+        '(--no-bypass --default-exclude-path), or keep the redirect_rule or worker engine.',
       { field: 'engine' },
     );
   }

@@ -158,6 +158,40 @@ export class SiteRepository implements KeySites {
     return this.findOrFail(siteId);
   }
 
+  /**
+   * The sites of an account whose share of something the account holds (the worker engine's script) is theirs
+   * now: in maintenance or entering it, on `engine` or with a rule recorded under `rulePrefix` (a site switching
+   * to that engine records its new rules before it settles); `except` left out. Ordered by id.
+   */
+  inMaintenanceOfAccount(accountId: string, engine: SiteEngine, rulePrefix: string, except?: string): Promise<CloudflareSite[]> {
+    const query = this.repository
+      .createQueryBuilder('site')
+      .where('site.account_id = :accountId', { accountId })
+      .andWhere(`site.maintenance_state IN ('enabling', 'on')`)
+      .andWhere(
+        `(site.engine = :engine OR EXISTS (SELECT 1 FROM jsonb_array_elements(site.maintenance_rules) AS rule WHERE starts_with(rule->>'target', :rulePrefix)))`,
+        { engine, rulePrefix },
+      )
+      .orderBy('site.id');
+    return (except ? query.andWhere('site.id <> :except', { except }) : query).getMany();
+  }
+
+  /** The accounts of those of these sites that are in maintenance (or entering it) on `engine`. */
+  async accountsInMaintenance(siteIds: string[], engine: SiteEngine): Promise<string[]> {
+    if (!siteIds.length) return [];
+    const rows: { accountId: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT account_id AS "accountId" FROM cloudflare_sites
+        WHERE id = ANY($1::uuid[]) AND engine = $2 AND maintenance_state IN ('enabling', 'on') AND account_id IS NOT NULL`,
+      [siteIds, engine],
+    );
+    return rows.map((row) => row.accountId);
+  }
+
+  /** The account of the site's zone, as the engine just read it (zone sync keeps it too). */
+  async rememberAccount(siteId: string, accountId: string): Promise<void> {
+    await this.repository.update({ id: siteId }, { accountId });
+  }
+
   /** Marks an active site inactive because its zone is gone; `deactivated` false when it already was inactive. */
   async markZoneMissing(siteId: string): Promise<{ deactivated: boolean; site: CloudflareSite }> {
     const { affected } = await this.repository.update(
@@ -217,7 +251,8 @@ export class SiteRepository implements KeySites {
   /**
    * Moves the site from one of `from` (or from a stale or abandoned claim) to `to`, recording this
    * process as the claim's owner, and writes the attempt's pending audit row in the same transaction,
-   * so that every claim has its row; null when someone else holds the site.
+   * so that every claim has its row; null when someone else holds the site. An enable from `off` stores its
+   * reason already, so that what the site shows while it enters maintenance (the worker's page) says it.
    */
   claim(
     siteId: string,
@@ -230,14 +265,15 @@ export class SiteRepository implements KeySites {
     return this.dataSource.transaction(async (manager) => {
       const [rows]: [{ id: string }[], number] = await manager.query(
         `UPDATE cloudflare_sites
-            SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now()
+            SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now(),
+                maintenance_reason = CASE WHEN $3 = 'enabling' AND maintenance_state = 'off' THEN $7::text ELSE maintenance_reason END
           WHERE id = $1
             AND (maintenance_state = ANY($2::varchar[])
                  OR (maintenance_state IN ('enabling', 'disabling')
                      AND (state_changed_at < now() - make_interval(secs => $4)
                           OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
           RETURNING id`,
-        [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy],
+        [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy, subject.reason ?? null],
       );
       if (!rows.length) return null;
       const log = await this.logs.start(subject, manager);

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { ActiveWindowsModule } from '../../src/schedules/active-windows.module.js';
 import { Test } from '@nestjs/testing';
 import { ApiKeysModule } from '../../src/api-keys/api-keys.module.js';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service.js';
@@ -53,6 +54,7 @@ class ServicesUnderTest {
         ApiKeysModule,
         SitesModule,
         KeySitesModule,
+        ActiveWindowsModule,
         LogsModule,
         MaintenanceModule,
         SchedulesModule,

@@ -4,7 +4,7 @@ import { CloudflareSite, MAINTENANCE_STATES, type OwnedRule } from '../../sites/
 import { BYPASS_SECRET_MASK } from '../../sites/bypass-secret.js';
 import { bypassSummary, SiteAccessResolver } from '../../sites/site-access.js';
 import { siteCoverage } from '../../sites/site-coverage.js';
-import { SITE_ENGINES, type SiteEngine } from '../../sites/site-engine.js';
+import { ENGINE_LABELS, ENGINE_SUMMARIES, engineExpressesAccess, SITE_ENGINES, type SiteEngine } from '../../sites/site-engine.js';
 import type { AdminServices } from '../admin-services.js';
 import { bulkSiteAction, disableMaintenanceAction, enableMaintenanceAction, reconcileAction } from '../actions/site-maintenance.actions.js';
 import { createSiteAction, editSiteAction, removeSiteAction } from '../actions/site-form.actions.js';
@@ -36,7 +36,7 @@ function computedParams(services: AdminServices): After<ActionResponse> {
       const excludedPaths = (flat.get(params, 'excludedPaths') as string[] | undefined) ?? [];
       // bypassSecretCipher arrives redacted (the resource's `redact`): the mask or null.
       const view = access.view({ engine: params.engine as SiteEngine, bypassIps, bypassSecretCipher: (params.bypassSecretCipher as string | null) ?? null, excludedPaths });
-      params.bypass = view.engine === 'redirect_rule' ? bypassSummary(view) : 'none (Page Rules cannot let anyone through)';
+      params.bypass = engineExpressesAccess(view.engine) ? bypassSummary(view) : 'none (Page Rules cannot let anyone through)';
       params.exclusions = excludedPaths.length ? excludedPaths.join(', ') : 'none';
       params.bypassIpList = bypassIps === null ? '' : bypassIps.length ? bypassIps.join(', ') : 'none';
       params.excludedPathList = excludedPaths.length ? excludedPaths.join(', ') : 'none';
@@ -97,8 +97,8 @@ export function sitesResource(services: AdminServices): AdminResource {
         },
         maintenanceUrl: { description: 'Where visitors are sent. Empty: the default page under PUBLIC_URL.' },
         engine: {
-          availableValues: SITE_ENGINES.map((value) => ({ value, label: value === 'page_rules' ? 'Page Rules' : 'Single Redirect rule' })),
-          description: 'Page Rules (the default) or a Single Redirect rule, which can let staff through and exclude paths.',
+          availableValues: SITE_ENGINES.map((value) => ({ value, label: ENGINE_LABELS[value] })),
+          description: SITE_ENGINES.map((engine) => ENGINE_SUMMARIES[engine]).join('. '),
         },
         bypass: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
         exclusions: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
@@ -106,14 +106,14 @@ export function sitesResource(services: AdminServices): AdminResource {
           ...VIRTUAL,
           isVisible: { list: false, show: false, edit: true, filter: false },
           description:
-            'Single Redirect rule only. IPv4/IPv6 addresses and CIDRs let through, comma-separated. Empty: MAINTENANCE_BYPASS_IPS; "none": nobody. ' +
+            'Single Redirect rule and Worker only. IPv4/IPv6 addresses and CIDRs let through, comma-separated. Empty: MAINTENANCE_BYPASS_IPS; "none": nobody. ' +
             'The bypass secret is generated with `maintenance sites update <domain> --bypass-secret` and shown only there.',
         },
         excludedPathList: {
           ...VIRTUAL,
           isVisible: { list: false, show: false, edit: true, filter: false },
           description:
-            'Single Redirect rule only. Path prefixes never redirected, comma-separated, e.g. "/api/webhooks/, /health"; ' +
+            'Single Redirect rule and Worker only. Path prefixes never put into maintenance, comma-separated, e.g. "/api/webhooks/, /health"; ' +
             '/.well-known/acme-challenge/ is always kept. Empty: that path alone; "none": every path is redirected.',
         },
         bypassIps: { isVisible: false },

@@ -1,6 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { SiteAccessResolver } from '../../sites/site-access.js';
-import { SITE_ENGINES } from '../../sites/site-engine.js';
+import { engineHelp } from '../../sites/site-engine.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
@@ -73,7 +73,7 @@ export class SitesAddCommand extends OutputCommand<SitesAddOptions> {
     return value;
   }
 
-  @Option({ flags: '--engine <engine>', description: `how maintenance is applied: ${SITE_ENGINES.join(' or ')} (default: page_rules)` })
+  @Option({ flags: '--engine <engine>', description: engineHelp(' (default: page_rules)') })
   parseEngine(value: string): string {
     return value;
   }

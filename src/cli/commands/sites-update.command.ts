@@ -5,7 +5,7 @@ import { bypassInstructions } from '../../sites/bypass-secret.js';
 import { SiteAccessResolver } from '../../sites/site-access.js';
 import type { AccessChanges } from '../../sites/site-access-change.js';
 import { ACME_CHALLENGE_PATH } from '../../sites/site-access.validation.js';
-import { SITE_ENGINES } from '../../sites/site-engine.js';
+import { engineHelp } from '../../sites/site-engine.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { cliActor } from '../actor.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
@@ -162,14 +162,14 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
     return value;
   }
 
-  @Option({ flags: '--engine <engine>', description: `how maintenance is applied: ${SITE_ENGINES.join(' or ')}` })
+  @Option({ flags: '--engine <engine>', description: engineHelp() })
   parseEngine(value: string): string {
     return value;
   }
 
   @Option({
     flags: '--bypass-ip <list>',
-    description: 'redirect_rule only: IPv4/IPv6 addresses and CIDRs let through (comma-separated; replaces the list)',
+    description: 'redirect_rule and worker: IPv4/IPv6 addresses and CIDRs let through (comma-separated; replaces the list)',
   })
   parseBypassIp(value: string): string {
     return value;
@@ -180,7 +180,7 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
     return true;
   }
 
-  @Option({ flags: '--bypass-secret', description: 'redirect_rule only: generate a new bypass secret (shown once) and revoke the old one' })
+  @Option({ flags: '--bypass-secret', description: 'redirect_rule and worker: generate a new bypass secret (shown once) and revoke the old one' })
   parseBypassSecret(): boolean {
     return true;
   }
@@ -192,7 +192,7 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
 
   @Option({
     flags: '--exclude-path <list>',
-    description: `redirect_rule only: path prefixes never redirected (comma-separated; replaces the list; ${ACME_CHALLENGE_PATH} is kept)`,
+    description: `redirect_rule and worker: path prefixes never redirected (comma-separated; replaces the list; ${ACME_CHALLENGE_PATH} is kept)`,
   })
   parseExcludePath(value: string): string {
     return value;

@@ -2,6 +2,7 @@ import { Command, Option } from 'nest-commander';
 import { MaintenanceService } from '../../maintenance/maintenance.service.js';
 import { ReconcileService } from '../../maintenance/reconcile.service.js';
 import { bypassSummary, SiteAccessResolver } from '../../sites/site-access.js';
+import { engineExpressesAccess } from '../../sites/site-engine.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { CliOutput, inline, type OutputOptions, table, when } from '../cli-output.js';
 import { OutputCommand } from '../json-option.js';
@@ -61,7 +62,7 @@ export class StatusCommand extends OutputCommand<StatusOptions> {
             when(status.since),
             status.reason,
             status.engine,
-            status.engine === 'redirect_rule' ? bypassSummary(status) : '',
+            engineExpressesAccess(status.engine) ? bypassSummary(status) : '',
             status.rules.map((rule) => rule.target).join(' '),
           ]),
         ),

@@ -14,6 +14,8 @@ export type DriftKind =
   | 'rule_outranked'
   /** A rule of ours that does something other than what the settings need now (reconcile rewrites it). */
   | 'rule_stale'
+  /** A Worker route of ours that someone pointed at another Worker (reconcile reports it and leaves it). */
+  | 'rule_taken'
   | 'needs_reconcile'
   | 'interrupted';
 
@@ -24,7 +26,7 @@ export interface Drift {
 }
 
 /** Drift that reconcile reports but never changes: the operator's own rules are theirs to fix. */
-export const REPORT_ONLY_DRIFT: ReadonlySet<DriftKind> = new Set(['rule_outranked']);
+export const REPORT_ONLY_DRIFT: ReadonlySet<DriftKind> = new Set(['rule_outranked', 'rule_taken']);
 
 /** A rule in the zone, as an engine describes it. */
 export interface ZoneRule {
@@ -49,7 +51,7 @@ export interface Progress {
 }
 
 /**
- * One way of putting a site into maintenance in Cloudflare (Page Rules, Single Redirect rules). The transition runner
+ * One way of putting a site into maintenance in Cloudflare (Page Rules, Single Redirect rules, a Worker). The transition runner
  * owns claims, audit rows, rollback and settlement; an engine only knows its own kind of rule: how
  * many a site needs and whether the zone has room (quota), which rules are ours, and how the zone
  * differs from what we stored. Engines never touch the database and never import one another.
@@ -96,4 +98,12 @@ export interface MaintenanceEngine {
     access: SiteAccess,
     claimAbandoned: boolean,
   ): Promise<ZoneInspection>;
+
+  /**
+   * For an engine that shares something between sites (the worker engine: one script per account): brings it in
+   * line with the stored state once this site's rules changed; `leaving` leaves the site out, since its rules
+   * are gone (disable, a rollback, a switch to another engine, a reconcile clean-up). Engines that share
+   * nothing leave it out.
+   */
+  syncShared?(client: KeyBoundClient, site: CloudflareSite, progress: Progress, options: { leaving: boolean }): Promise<void>;
 }

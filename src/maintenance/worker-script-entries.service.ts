@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { type SiteAccess, SiteAccessResolver } from '../sites/site-access.js';
+import { SiteRepository } from '../sites/site.repository.js';
+import { ACTIVE_WINDOWS, type ActiveWindowOfSite, type ActiveWindows } from './active-windows.js';
+import { pageLanguages, renderMaintenancePage, type WorkerSiteEntry, workerSiteEntry } from './engines/worker/contract-placeholders.js';
+import { WORKER_ROUTE_TARGET_PREFIX } from './engines/worker/worker-route-target.js';
+import type { WorkerScriptDirectory } from './engines/worker/worker-script-directory.js';
+
+/**
+ * What the worker engine's script holds for each site (WorkerScriptDirectory): its hosts and access, the end of
+ * its active window (for Retry-After), and its page rendered in each language of its branding, the window's
+ * message (else the reason it was enabled with) on it.
+ */
+@Injectable()
+export class WorkerScriptEntries implements WorkerScriptDirectory {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sites: SiteRepository,
+    private readonly access: SiteAccessResolver,
+    @Inject(ACTIVE_WINDOWS) private readonly windows: ActiveWindows,
+  ) {}
+
+  async entries(accountId: string, except?: string): Promise<WorkerSiteEntry[]> {
+    const sites = await this.sites.inMaintenanceOfAccount(accountId, 'worker', WORKER_ROUTE_TARGET_PREFIX, except);
+    const windows = await this.windows.activeWindowsOf(sites.map((site) => site.id));
+    return sites.map((site) => this.entry(site, this.access.resolve(site), windows.get(site.id)));
+  }
+
+  async entryFor(site: CloudflareSite, access: SiteAccess): Promise<WorkerSiteEntry> {
+    const windows = await this.windows.activeWindowsOf([site.id]);
+    return this.entry(site, access, windows.get(site.id));
+  }
+
+  rememberAccount(siteId: string, accountId: string): Promise<void> {
+    return this.sites.rememberAccount(siteId, accountId);
+  }
+
+  private entry(site: CloudflareSite, access: SiteAccess, window: ActiveWindowOfSite | undefined): WorkerSiteEntry {
+    const endsAt = window?.endsAt ?? null;
+    const message = window?.message ?? site.maintenanceReason;
+    const branding = {};
+    const pages = Object.fromEntries(
+      pageLanguages(branding).map((language) => [language, renderMaintenancePage({ domain: site.domain, branding, message, endsAt, language })]),
+    );
+    return workerSiteEntry({
+      siteId: site.id,
+      domain: site.domain,
+      includeSubdomains: site.includeSubdomains,
+      subdomainList: site.subdomainList,
+      bypassIps: access.bypassIps,
+      bypassSecret: access.bypassSecret,
+      excludedPaths: access.excludedPaths,
+      endsAt,
+      retryAfterSeconds: this.config.MAINTENANCE_RETRY_AFTER_SECONDS,
+      pages,
+    });
+  }
+}
