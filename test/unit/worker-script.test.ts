@@ -262,6 +262,12 @@ describe('the bypass secret', () => {
     expect((await answer('https://shop.test/', { headers })).status).toBe(503);
   });
 
+  it('hashes at most four values of each carrier: a header still counts beside four wrong cookies, a fifth cookie does not', async () => {
+    const wrong = Array.from({ length: 4 }, (_, index) => `cfm_bypass=wrong${index}`).join('; ');
+    expect(await send('https://shop.test/', { headers: { cookie: wrong, 'x-maintenance-bypass': SECRET } })).toBe('origin');
+    expect((await answer('https://shop.test/', { headers: { cookie: `${wrong}; cfm_bypass=${SECRET}` } })).status).toBe(503);
+  });
+
   it('lets nobody through on a site without a secret, whatever they carry', async () => {
     expect((await answer('https://listed.test/', { headers: { cookie: 'cfm_bypass=', 'x-maintenance-bypass': SECRET } })).status).toBe(503);
   });

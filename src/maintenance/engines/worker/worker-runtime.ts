@@ -7,7 +7,7 @@
  */
 export const WORKER_RUNTIME = String.raw`
 const ENCODER = new TextEncoder();
-/** Cookie and header values hashed per request at most: a request cannot make the Worker hash without end. */
+/** Values hashed per carrier (link, cookie, header) at most: a request cannot make the Worker hash without end. */
 const MAX_CANDIDATES = 4;
 
 /** An address as 16 bytes, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d), so one comparison serves both; null when invalid. */
@@ -100,10 +100,10 @@ async function sha256Hex(text) {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** The first candidate whose SHA-256 is the site's secret's, else null. */
-async function matchingSecret(site, candidates) {
+/** The first candidate whose SHA-256 is the site's secret's, else null; the first MAX_CANDIDATES of each carrier are tried. */
+async function matchingSecret(site, ...carriers) {
   if (site.bypassSecretSha256 === null) return null;
-  for (const candidate of candidates.slice(0, MAX_CANDIDATES)) {
+  for (const candidate of carriers.flatMap((values) => values.slice(0, MAX_CANDIDATES))) {
     if (candidate && (await sha256Hex(candidate)) === site.bypassSecretSha256) return candidate;
   }
   return null;
@@ -226,8 +226,7 @@ export default {
     if (linkSecret) {
       return request.method === 'GET' || request.method === 'HEAD' ? bypassLink(url, link.kept, linkSecret) : fetch(request);
     }
-    const carried = [...cookieValues(request.headers.get('Cookie')).slice(0, MAX_CANDIDATES), ...headerValues(request.headers.get(BYPASS_HEADER))];
-    if (await matchingSecret(site, carried)) return fetch(request);
+    if (await matchingSecret(site, cookieValues(request.headers.get('Cookie')), headerValues(request.headers.get(BYPASS_HEADER)))) return fetch(request);
     return maintenanceAnswer(request, site);
   },
 };
