@@ -9,6 +9,9 @@ export const BYPASS_COOKIE = 'cfm_bypass';
 export const BYPASS_HEADER = 'x-maintenance-bypass';
 export const BYPASS_QUERY = 'cfm_bypass';
 
+/** How long the cookie set by the bypass link lets its holder through (every engine): a working day. */
+export const BYPASS_COOKIE_MAX_AGE_SECONDS = 12 * 60 * 60;
+
 const SECRET_BYTES = 32;
 
 /** 32 random bytes as base64url: 43 characters of [A-Za-z0-9_-], safe in a cookie, a header, a query and a Rules string. */

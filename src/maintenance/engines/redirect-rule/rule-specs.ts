@@ -1,12 +1,9 @@
 import { REDIRECT_PHASE, RESPONSE_HEADERS_PHASE, type RulesetPhase, type RulesetRuleRecord, type RulesetRuleSpec } from '../../../cloudflare/rulesets.js';
-import { BYPASS_COOKIE } from '../../../sites/bypass-secret.js';
+import { BYPASS_COOKIE, BYPASS_COOKIE_MAX_AGE_SECONDS } from '../../../sites/bypass-secret.js';
 import type { SiteAccess } from '../../../sites/site-access.js';
 import type { SiteRuleSettings } from '../../redirect-url.js';
 import { ruleExpressions } from './redirect-expression.js';
 import { type OurRuleKind, refOf } from './rule-refs.js';
-
-/** How long the cookie set by the bypass link lets its holder through: a working day. */
-export const BYPASS_COOKIE_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 export interface RedirectSite extends SiteRuleSettings {
   id: string;
