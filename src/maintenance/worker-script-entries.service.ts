@@ -5,7 +5,8 @@ import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { type SiteAccess, SiteAccessResolver } from '../sites/site-access.js';
 import { SiteRepository } from '../sites/site.repository.js';
 import { ACTIVE_WINDOWS, type ActiveWindowOfSite, type ActiveWindows } from './active-windows.js';
-import { pageLanguages, renderMaintenancePage, type WorkerSiteEntry, workerSiteEntry } from './engines/worker/contract-placeholders.js';
+import { pageLanguages, renderMaintenancePage } from './engines/worker/contract-placeholders.js';
+import { type WorkerSiteEntry, workerSiteEntry } from './engines/worker/worker-site-entry.js';
 import { WORKER_ROUTE_TARGET_PREFIX } from './engines/worker/worker-route-target.js';
 import type { WorkerScriptDirectory } from './engines/worker/worker-script-directory.js';
 
@@ -47,12 +48,8 @@ export class WorkerScriptEntries implements WorkerScriptDirectory {
     );
     return workerSiteEntry({
       siteId: site.id,
-      domain: site.domain,
-      includeSubdomains: site.includeSubdomains,
-      subdomainList: site.subdomainList,
-      bypassIps: access.bypassIps,
-      bypassSecret: access.bypassSecret,
-      excludedPaths: access.excludedPaths,
+      settings: site,
+      access,
       endsAt,
       retryAfterSeconds: this.config.MAINTENANCE_RETRY_AFTER_SECONDS,
       pages,

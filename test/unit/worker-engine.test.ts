@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { KeyBoundClient } from '../../src/cloudflare/key-bound-client.js';
 import type { WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from '../../src/cloudflare/workers.js';
 import { ConflictError, QuotaError } from '../../src/common/errors.js';
-import type { WorkerSiteEntry } from '../../src/maintenance/engines/worker/contract-placeholders.js';
+import type { WorkerSiteEntry } from '../../src/maintenance/engines/worker/worker-site-entry.js';
 import { detectDrift } from '../../src/maintenance/engines/worker/drift.js';
 import { planRoutes, ROUTES_PER_ZONE } from '../../src/maintenance/engines/worker/route-plan.js';
 import { convergeScript, desiredScript, MAX_SCRIPT_WRITES } from '../../src/maintenance/engines/worker/script-deployment.js';

@@ -1,7 +1,8 @@
 import type { KeyBoundClient } from '../../../cloudflare/key-bound-client.js';
 import { ConflictError } from '../../../common/errors.js';
 import type { Progress } from '../maintenance-engine.js';
-import { type WorkerSiteEntry, workerScript, workersOf } from './contract-placeholders.js';
+import { workerScript } from './worker-script.js';
+import type { WorkerSiteEntry } from './worker-site-entry.js';
 import { deployedVersion, versionTag, WORKER_COMPATIBILITY_DATE, WORKER_MODULE_NAME, WORKER_SCRIPT_NAME } from './worker-script-names.js';
 
 /** Uploads (or deletions) one convergence may make before it gives up on a script that keeps changing. */
@@ -28,10 +29,9 @@ export async function convergeScript(
   progress: Progress,
   what: string,
 ): Promise<string | null> {
-  const workers = workersOf(client);
   for (let writes = 0; ; writes += 1) {
     progress.step = `read the worker script ${WORKER_SCRIPT_NAME} (${what})`;
-    const [script, deployed] = await Promise.all([desired().then(desiredScript), workers.getWorkerScript(accountId, WORKER_SCRIPT_NAME)]);
+    const [script, deployed] = await Promise.all([desired().then(desiredScript), client.getWorkerScript(accountId, WORKER_SCRIPT_NAME)]);
     const current = deployed ? (deployedVersion(deployed.tags) ?? '') : null;
     if ((script?.version ?? null) === current) return current;
     if (writes === MAX_SCRIPT_WRITES) {
@@ -42,7 +42,7 @@ export async function convergeScript(
     }
     if (script) {
       progress.step = `upload the worker script ${WORKER_SCRIPT_NAME} version ${script.version} (${what})`;
-      await workers.uploadWorkerScript({
+      await client.uploadWorkerScript({
         accountId,
         scriptName: WORKER_SCRIPT_NAME,
         moduleName: WORKER_MODULE_NAME,
@@ -52,7 +52,7 @@ export async function convergeScript(
       });
     } else {
       progress.step = `delete the worker script ${WORKER_SCRIPT_NAME} (no site of the account uses it any more)`;
-      await workers.deleteWorkerScript(accountId, WORKER_SCRIPT_NAME);
+      await client.deleteWorkerScript(accountId, WORKER_SCRIPT_NAME);
     }
   }
 }

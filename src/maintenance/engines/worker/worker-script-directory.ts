@@ -1,6 +1,6 @@
 import type { CloudflareSite } from '../../../sites/cloudflare-site.entity.js';
 import type { SiteAccess } from '../../../sites/site-access.js';
-import type { WorkerSiteEntry } from './contract-placeholders.js';
+import type { WorkerSiteEntry } from './worker-site-entry.js';
 
 /**
  * What the account's script must hold, read from the database for the engine (which never touches it):

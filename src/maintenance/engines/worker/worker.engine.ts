@@ -9,8 +9,8 @@ import type { SiteAccess } from '../../../sites/site-access.js';
 import { distinctRules, requireZone } from '../../owned-rules.js';
 import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection } from '../maintenance-engine.js';
-import { routePatterns, workersOf } from './contract-placeholders.js';
 import { detectDrift, ourRoutes } from './drift.js';
+import { workerRoutePatterns } from './route-patterns.js';
 import { isOurRoute, planRoutes } from './route-plan.js';
 import { convergeScript, desiredScript } from './script-deployment.js';
 import { routeTarget } from './worker-route-target.js';
@@ -45,7 +45,7 @@ export class WorkerEngine implements MaintenanceEngine {
       ...(access.excludedPaths.length ? [`paths ${access.excludedPaths.join(', ')}`] : []),
     ];
     const answer = `503 from the Worker ${WORKER_SCRIPT_NAME}${exempt.length ? `, except ${exempt.join('; ')}` : ''}`;
-    return routePatterns(site).map((pattern) => `Worker route ${pattern}: ${answer}`);
+    return workerRoutePatterns(site).map((pattern) => `Worker route ${pattern}: ${answer}`);
   }
 
   notes(): string[] {
@@ -61,11 +61,10 @@ export class WorkerEngine implements MaintenanceEngine {
     onRules: (rules: OwnedRule[]) => Promise<void>,
   ): Promise<OwnedRule[]> {
     const zoneId = requireZone(site);
-    const workers = workersOf(client);
     progress.step = 'read the zone';
     const accountId = (await client.getZone(zoneId)).account.id;
     progress.step = "check the token's Workers permissions";
-    const missing = await workers.missingWorkerPermissions(accountId, zoneId);
+    const missing = await client.missingWorkerPermissions(accountId, zoneId);
     if (missing.length) {
       throw new ValidationError(
         `${site.domain}: the API key lacks ${missing.join(' and ')}, which the worker engine needs. ` +
@@ -73,7 +72,7 @@ export class WorkerEngine implements MaintenanceEngine {
       );
     }
     progress.step = "read the zone's Worker routes";
-    const plan = planRoutes(site.domain, routePatterns(site), await workers.listWorkerRoutes(zoneId));
+    const plan = planRoutes(site.domain, workerRoutePatterns(site), await client.listWorkerRoutes(zoneId));
     if (site.accountId !== accountId) await this.directory.rememberAccount(site.id, accountId);
 
     const entry = await this.directory.entryFor(site, access);
@@ -87,7 +86,7 @@ export class WorkerEngine implements MaintenanceEngine {
     }
     for (const pattern of plan.create) {
       progress.step = `create the Worker route ${pattern}`;
-      progress.created.push(owned(await workers.createWorkerRoute(zoneId, pattern, WORKER_SCRIPT_NAME)));
+      progress.created.push(owned(await client.createWorkerRoute(zoneId, pattern, WORKER_SCRIPT_NAME)));
       await onRules(ours());
     }
     // Sites of the account enabled meanwhile may have uploaded a script read before this site was recorded.
@@ -97,27 +96,25 @@ export class WorkerEngine implements MaintenanceEngine {
 
   async findOurs(client: KeyBoundClient, site: CloudflareSite, _forwardUrl: string | undefined, progress: Progress): Promise<OwnedRule[]> {
     progress.step = "list the zone's Worker routes";
-    const routes = await workersOf(client).listWorkerRoutes(requireZone(site));
-    return ourRoutes(site, routePatterns(site), routes).map(owned);
+    const routes = await client.listWorkerRoutes(requireZone(site));
+    return ourRoutes(site, workerRoutePatterns(site), routes).map(owned);
   }
 
   /** A route already gone counts as deleted; one that now runs another Worker is the user's and is left alone. */
   async remove(client: KeyBoundClient, zoneId: string, rule: OwnedRule): Promise<void> {
-    const workers = workersOf(client);
-    const route = (await workers.listWorkerRoutes(zoneId)).find((candidate) => candidate.id === rule.id);
-    if (route && isOurRoute(route)) await workers.deleteWorkerRoute(zoneId, rule.id);
+    const route = (await client.listWorkerRoutes(zoneId)).find((candidate) => candidate.id === rule.id);
+    if (route && isOurRoute(route)) await client.deleteWorkerRoute(zoneId, rule.id);
   }
 
   async inspect(client: KeyBoundClient, site: CloudflareSite, _forwardUrl: string | undefined, _access: SiteAccess, claimAbandoned: boolean): Promise<ZoneInspection> {
     const zoneId = requireZone(site);
-    const workers = workersOf(client);
     const accountId = (await client.getZone(zoneId)).account.id;
     const [routes, deployed, entries] = await Promise.all([
-      workers.listWorkerRoutes(zoneId),
-      workers.getWorkerScript(accountId, WORKER_SCRIPT_NAME),
+      client.listWorkerRoutes(zoneId),
+      client.getWorkerScript(accountId, WORKER_SCRIPT_NAME),
       this.directory.entries(accountId),
     ]);
-    const patterns = routePatterns(site);
+    const patterns = workerRoutePatterns(site);
     const ours = new Set(ourRoutes(site, patterns, routes).map((route) => route.id));
     const versions = { deployed: deployed ? (deployedVersion(deployed.tags) ?? '') : null, desired: desiredScript(entries)?.version ?? null };
     return {
