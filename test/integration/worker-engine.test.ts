@@ -1,0 +1,378 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
+import { TransitionFailedError } from '../../src/maintenance/transition-failed.error.js';
+import type { FakeCloudflare, FakeZone } from '../support/fake-cloudflare/index.js';
+import { forwardingAction, givenSite, TEST_TOKEN } from '../support/scenario.js';
+import { serviceSuite } from '../support/service-suite.js';
+import type { TestContext } from '../support/test-context.js';
+import type { TestDatabase } from '../support/test-database.js';
+
+/**
+ * The worker engine against the fake Cloudflare over HTTP and a real PostgreSQL, through the real services: the
+ * script of the account and the site's routes, the refusals before any write, lost answers, two sites of one
+ * account, drift and reconcile, the engine switch while in maintenance, and a window's end in the script.
+ */
+const suite = serviceSuite();
+let fake: FakeCloudflare;
+let db: TestDatabase;
+let ctx: TestContext;
+beforeAll(() => {
+  ({ fake, db, ctx } = suite);
+});
+
+const SCRIPT = 'cfm-maintenance';
+const ACTOR = 'test:worker';
+let accounts = 0;
+
+/** Each test its own account, so that each has its own script. */
+function newAccount(): string {
+  accounts += 1;
+  return accounts.toString(16).padStart(32, 'a');
+}
+
+async function workerSite(domain: string, accountId: string, options: { subdomains?: string } = {}): Promise<{ zone: FakeZone; site: CloudflareSite }> {
+  const given = await givenSite(ctx, fake, domain, { accountId, ...options });
+  const { site } = await ctx.siteSettings.update(given.site, { engine: 'worker' }, ACTOR);
+  return { zone: given.zone, site };
+}
+
+function reload(site: CloudflareSite): Promise<CloudflareSite> {
+  return ctx.sites.get(site.domain);
+}
+
+const ourRoutes = (zoneId: string) => fake.workerRoutes(zoneId).filter((route) => route.script === SCRIPT);
+const script = (accountId: string) => fake.workerScript(accountId, SCRIPT);
+const writesSince = (mark: number) => fake.exchanges.slice(mark).filter((exchange) => exchange.method !== 'GET');
+
+async function failure(promise: Promise<unknown>): Promise<TransitionFailedError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(TransitionFailedError);
+  return error as TransitionFailedError;
+}
+
+async function inSync(site: CloudflareSite) {
+  const report = await ctx.reconcile.run({ domains: [site.domain] }, { actor: ACTOR });
+  return report.results.map(({ outcome, drift }) => ({ outcome, drift: drift.map((entry) => entry.kind) }));
+}
+
+describe('the worker engine: a full cycle', () => {
+  it("uploads one script with the site and one route per pattern, never touches the user's own Worker and route, and takes it all away", async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('cycle-shop.com', account);
+    fake.addWorkerScript(account, { name: 'their-worker' });
+    const theirs = fake.addWorkerRoute(zone.id, { pattern: 'cycle-shop.com/api/*', script: 'their-worker' });
+
+    const result = await ctx.maintenance.enableMaintenance(site, 'release 7', ACTOR);
+
+    expect(result.message).toMatch(/Free Workers plan is assumed/);
+    const deployed = script(account)!;
+    expect(deployed).toMatchObject({ mainModule: 'maintenance.mjs', tags: [expect.stringMatching(/^cfm-version-[0-9a-f]{16}$/)] });
+    expect(deployed.source).toContain('cycle-shop.com');
+    expect(deployed.source).toContain('release 7');
+    expect(ourRoutes(zone.id).map((route) => route.pattern).sort()).toEqual(['*.cycle-shop.com/*', 'cycle-shop.com/*']);
+    const stored = await reload(site);
+    expect(stored).toMatchObject({ maintenanceState: 'on', accountId: account });
+    expect(stored.maintenanceRules.map((rule) => rule.target).sort()).toEqual(['cfm_worker_route:*.cycle-shop.com/*', 'cfm_worker_route:cycle-shop.com/*']);
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+
+    await ctx.maintenance.disableMaintenance(stored, ACTOR);
+
+    expect(ourRoutes(zone.id)).toEqual([]);
+    expect(script(account)).toBeUndefined();
+    expect(fake.workerRoutes(zone.id)).toEqual([theirs]);
+    expect(fake.workerScripts(account).map((each) => each.name)).toEqual(['their-worker']);
+    expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
+  });
+
+  it('uploads nothing again when enabling a site already in maintenance, nor when the script already holds the version', async () => {
+    const account = newAccount();
+    const { site } = await workerSite('idem-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const mark = fake.exchanges.length;
+
+    await expect(ctx.maintenance.enableMaintenance(await reload(site), null, ACTOR)).resolves.toMatchObject({ outcome: 'skipped' });
+    await ctx.reconcile.run({ domains: [site.domain] }, { actor: ACTOR });
+
+    expect(writesSince(mark)).toEqual([]);
+  });
+});
+
+describe('the worker engine: refusals before any write', () => {
+  it('names the Workers permissions the token lacks, and writes nothing', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('perm-shop.com', account);
+    fake.setWorkersAccess(TEST_TOKEN, { scripts: 'read' });
+    const mark = fake.exchanges.length;
+    try {
+      const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
+      expect(error.kind).toBe('validation');
+      expect(error.message).toMatch(/lacks Workers Scripts Edit.*Nothing was changed/);
+    } finally {
+      fake.setWorkersAccess(TEST_TOKEN, {});
+    }
+    expect(writesSince(mark)).toEqual([]);
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
+    expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
+  });
+
+  it('refuses with the counts when the zone has no room for the routes, and writes nothing', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('full-shop.com', account);
+    fake.addWorkerScript(account, { name: 'their-worker' });
+    for (let index = 0; index < 999; index += 1) fake.addWorkerRoute(zone.id, { pattern: `full-shop.com/p${index}/*`, script: 'their-worker' });
+    const mark = fake.exchanges.length;
+
+    const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
+
+    expect(error.kind).toBe('quota');
+    expect(error.message).toMatch(/needs 2 new Worker route\(s\) but the zone has 1 free \(1000 allowed per zone, 999 in use\)/);
+    expect(writesSince(mark)).toEqual([]);
+    expect(script(account)).toBeUndefined();
+  });
+
+  it("refuses when the user's own route holds one of the site's patterns, naming it, and leaves it as it is", async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('taken-shop.com', account);
+    fake.addWorkerScript(account, { name: 'their-worker' });
+    const theirs = fake.addWorkerRoute(zone.id, { pattern: 'taken-shop.com/*', script: 'their-worker' });
+    const mark = fake.exchanges.length;
+
+    const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
+
+    expect(error.kind).toBe('conflict');
+    expect(error.message).toContain(`taken-shop.com/* to the Worker "their-worker" (route ${theirs.id})`);
+    expect(writesSince(mark)).toEqual([]);
+    expect(fake.workerRoutes(zone.id)).toEqual([theirs]);
+  });
+});
+
+describe('the worker engine: lost answers', () => {
+  it('keeps one script when the answer to its upload is lost, and reconcile finds nothing to do', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('lost-upload.com', account);
+    const lost = fake.injectFault({ method: 'PUT', path: `/accounts/${account}/workers/scripts/${SCRIPT}`, fault: 'reset', afterHandling: true });
+
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+
+    expect(lost.spent()).toBe(true);
+    expect(fake.workerScripts(account).map((each) => each.name)).toEqual([SCRIPT]);
+    expect(ourRoutes(zone.id)).toHaveLength(2);
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+
+  it('leaves no script behind when the upload keeps failing, and the retry then puts the site in maintenance', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('lost-always.com', account);
+    fake.injectFault({ method: 'PUT', path: `/accounts/${account}/workers/scripts/${SCRIPT}`, fault: 'reset', afterHandling: true, times: Infinity });
+
+    const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
+    fake.clearFaults();
+
+    expect(error.message).toMatch(/upload the worker script/);
+    expect(script(account)).toBeUndefined();
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
+    expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+
+    await ctx.maintenance.enableMaintenance(await reload(site), null, ACTOR);
+    expect(ourRoutes(zone.id)).toHaveLength(2);
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+
+  it('keeps one route per pattern when the answer to a route creation is lost, and reconcile finds nothing to do', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('lost-route.com', account);
+    const lost = fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/workers/routes`, fault: 'reset', afterHandling: true });
+
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+
+    expect(lost.spent()).toBe(true);
+    const routes = ourRoutes(zone.id);
+    expect(routes.map((route) => route.pattern).sort()).toEqual(['*.lost-route.com/*', 'lost-route.com/*']);
+    expect((await reload(site)).maintenanceRules.map((rule) => rule.id).sort()).toEqual(routes.map((route) => route.id).sort());
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+
+  it('removes the routes created and the script when a later route cannot be created', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('half-routes.com', account);
+    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/workers/routes`, skip: 1, times: Infinity, fault: { status: 403, code: 10000, message: 'Authentication error' } });
+
+    const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
+    fake.clearFaults();
+
+    expect(error.message).toMatch(/create the Worker route .*1 rule\(s\) already created were removed/);
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
+    expect(script(account)).toBeUndefined();
+    expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
+  });
+});
+
+describe('the worker engine: sites of one account', () => {
+  it('holds every site of the account enabled in one bulk run, and deletes the script when the last one leaves', async () => {
+    const account = newAccount();
+    const domains = ['bulk-a.com', 'bulk-b.com', 'bulk-c.com'];
+    for (const domain of domains) await workerSite(domain, account);
+    const sites = await ctx.selection.select({ domains });
+
+    const enabled = await ctx.bulk.run('enable', sites, { actor: ACTOR, reason: 'fleet release', concurrency: 3 });
+
+    expect(enabled.results.map((result) => result.outcome)).toEqual(['done', 'done', 'done']);
+    for (const domain of domains) expect(script(account)!.source).toContain(domain);
+    expect(await inSync(sites[0])).toEqual([{ outcome: 'in_sync', drift: [] }]);
+
+    const disabled = await ctx.bulk.run('disable', sites.slice(0, 2), { actor: ACTOR, concurrency: 2 });
+
+    expect(disabled.results.map((result) => result.outcome)).toEqual(['done', 'done']);
+    expect(script(account)!.source).toContain('bulk-c.com');
+    expect(script(account)!.source).not.toContain('bulk-a.com');
+    expect(script(account)!.source).not.toContain('bulk-b.com');
+    expect(await inSync(sites[2])).toEqual([{ outcome: 'in_sync', drift: [] }]);
+
+    await ctx.maintenance.disableMaintenance(await reload(sites[2]), ACTOR);
+    expect(script(account)).toBeUndefined();
+  });
+});
+
+describe('the worker engine: drift and reconcile', () => {
+  it('re-creates a route deleted by hand and re-deploys a script replaced by hand', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('drift-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const version = script(account)!.tags;
+    fake.removeWorkerRouteDirectly(zone.id, ourRoutes(zone.id)[0].id);
+    fake.addWorkerScript(account, { name: SCRIPT, tags: ['cfm-version-0000000000000000'] });
+
+    const live = await ctx.reconcile.inspect(await reload(site));
+    expect(live.drift.map((entry) => entry.kind).sort()).toEqual(['rule_missing', 'rule_stale']);
+
+    expect(await inSync(site)).toEqual([{ outcome: 'repaired', drift: ['rule_missing', 'rule_stale'] }]);
+    expect(ourRoutes(zone.id)).toHaveLength(2);
+    expect(script(account)!.tags).toEqual(version);
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+
+  it('re-deploys a script deleted by hand', async () => {
+    const account = newAccount();
+    const { site } = await workerSite('gone-script.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    fake.deleteWorkerScriptDirectly(account, SCRIPT);
+
+    expect(await inSync(site)).toEqual([{ outcome: 'repaired', drift: ['rule_missing'] }]);
+    expect(script(account)).toBeDefined();
+  });
+
+  it('reports a route of ours pointed at another Worker, and neither reconcile nor disable touches it', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('pointed-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    fake.addWorkerScript(account, { name: 'their-worker' });
+    const [first] = ourRoutes(zone.id);
+    fake.alterWorkerRoute(zone.id, first.id, { script: 'their-worker' });
+
+    expect(await inSync(site)).toEqual([{ outcome: 'reported', drift: ['rule_taken'] }]);
+    await ctx.maintenance.disableMaintenance(await reload(site), ACTOR);
+
+    expect(fake.workerRoutes(zone.id)).toEqual([{ ...first, script: 'their-worker' }]);
+    expect(script(account)).toBeUndefined();
+  });
+
+  it('removes routes and the script left by a crash of a site out of maintenance', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('crashed-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    // As if the process died after Cloudflare's answers and before the database heard of them.
+    await db.dataSource.query(`UPDATE cloudflare_sites SET maintenance_state = 'off', maintenance_rules = '[]' WHERE id = $1`, [site.id]);
+
+    const [result] = await ctx.reconcile.run({ domains: [site.domain] }, { actor: ACTOR }).then((report) => report.results);
+
+    expect(result).toMatchObject({ outcome: 'repaired', repair: 'remove_orphans' });
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
+    expect(script(account)).toBeUndefined();
+  });
+});
+
+describe('the worker engine: switching engines in maintenance', () => {
+  it('from page_rules: the script and the routes are in place before the first Page Rule is deleted', async () => {
+    const account = newAccount();
+    const { zone, site } = await givenSite(ctx, fake, 'switch-shop.com', { accountId: account });
+    const user = fake.addPageRule(zone.id, { targetValue: 'switch-shop.com/old/*', actions: [forwardingAction('https://elsewhere.test/')] });
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const ours = fake.pageRules(zone.id).filter((rule) => rule.id !== user.id);
+    expect(ours).toHaveLength(1);
+    const mark = fake.exchanges.length;
+
+    const updated = await ctx.siteSettings.update(await reload(site), { engine: 'worker' }, ACTOR);
+
+    expect(updated.rulesReapplied).toBe(true);
+    const writes = writesSince(mark).map((exchange) => `${exchange.method} ${exchange.path.replace(/\/[0-9a-f]{32}(?=\/|$)/g, '/:id')}`);
+    const firstPageRuleDelete = writes.findIndex((write) => write.startsWith('DELETE') && write.includes('/pagerules'));
+    const routeCreates = writes.flatMap((write, index) => (write === 'POST /zones/:id/workers/routes' ? [index] : []));
+    const upload = writes.indexOf('PUT /accounts/:id/workers/scripts/cfm-maintenance');
+    expect(routeCreates).toHaveLength(2);
+    expect(upload).toBeGreaterThanOrEqual(0);
+    expect(upload).toBeLessThan(routeCreates[0]);
+    expect(Math.max(...routeCreates)).toBeLessThan(firstPageRuleDelete);
+    expect(fake.pageRules(zone.id)).toEqual([user]);
+    expect(ourRoutes(zone.id)).toHaveLength(2);
+    expect(await reload(site)).toMatchObject({ engine: 'worker', maintenanceState: 'on' });
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+
+    const back = fake.exchanges.length;
+    await ctx.siteSettings.update(await reload(site), { engine: 'page_rules' }, ACTOR);
+
+    const returns = writesSince(back).map((exchange) => `${exchange.method} ${exchange.path.replace(/\/[0-9a-f]{32}(?=\/|$)/g, '/:id')}`);
+    expect(returns.indexOf('POST /zones/:id/pagerules')).toBeLessThan(returns.indexOf('DELETE /zones/:id/workers/routes/:id'));
+    expect(returns.at(-1)).toBe('DELETE /accounts/:id/workers/scripts/cfm-maintenance');
+    expect(ourRoutes(zone.id)).toEqual([]);
+    expect(script(account)).toBeUndefined();
+    expect(fake.pageRules(zone.id)).toHaveLength(2);
+  });
+
+  it('from page_rules, failing to create a route: the Page Rules stay, and the routes and the script go', async () => {
+    const account = newAccount();
+    const { zone, site } = await givenSite(ctx, fake, 'switch-fails.com', { accountId: account });
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const before = fake.pageRules(zone.id);
+    fake.injectFault({ method: 'POST', path: `/zones/${zone.id}/workers/routes`, skip: 1, times: Infinity, fault: { status: 403, code: 10000, message: 'Authentication error' } });
+
+    await expect(ctx.siteSettings.update(await reload(site), { engine: 'worker' }, ACTOR)).rejects.toBeInstanceOf(TransitionFailedError);
+    fake.clearFaults();
+
+    expect(fake.pageRules(zone.id)).toEqual(before);
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
+    expect(script(account)).toBeUndefined();
+    expect(await reload(site)).toMatchObject({ engine: 'page_rules', maintenanceState: 'on' });
+  });
+});
+
+describe('the worker engine: what the script shows', () => {
+  it("carries the window's end, re-deployed when the window is extended", async () => {
+    const account = newAccount();
+    await workerSite('timed-shop.com', account);
+
+    const { window } = await ctx.schedules.startTimed({ domains: ['timed-shop.com'], reason: 'Upgrading the shop', for: '2h' }, ACTOR);
+
+    expect(script(account)!.source).toContain(window.endsAt.toISOString());
+    expect(script(account)!.source).toContain('Upgrading the shop');
+    const extended = await ctx.schedules.extend('timed-shop.com', { by: '30m' }, ACTOR);
+    expect(script(account)!.source).toContain(extended.endsAt.toISOString());
+    expect(script(account)!.source).not.toContain(window.endsAt.toISOString());
+  });
+
+  it('re-deploys the script, keeping the routes, when the bypass of a site in maintenance changes', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('access-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const routes = ourRoutes(zone.id);
+    const before = script(account)!.tags;
+
+    const updated = await ctx.siteSettings.update(await reload(site), { bypassIps: '203.0.113.0/24' }, ACTOR);
+
+    expect(updated.rulesReapplied).toBe(true);
+    expect(script(account)!.tags).not.toEqual(before);
+    expect(script(account)!.source).toContain('203.0.113.0/24');
+    expect(ourRoutes(zone.id)).toEqual(routes);
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+});
