@@ -143,11 +143,13 @@ export class TransitionRunner {
       const syncShared = this.sharer(client, progress);
       done = await transition.work({ site, zoneId, engine, client, progress, removeEach, syncShared, record: (rules) => this.sites.recordRules(site.id, rules) });
     } catch (error) {
+      // The rollback may take steps of its own; the failure is the step that failed.
+      const failedStep = progress.step;
       const removeEach = client && zoneId ? this.remover(client, zoneId) : async (rules: OwnedRule[]) => rules;
       const syncShared: SyncShared = client ? this.sharer(client, progress) : async () => {};
       const rollback = await transition.rollback({ progress, removeEach, syncShared }, error);
       const reason = error instanceof Error ? error.message : String(error);
-      const message = [`${transition.what} failed at step "${progress.step}": ${reason}`, rollback.aftermath].filter(Boolean).join(' ');
+      const message = [`${transition.what} failed at step "${failedStep}": ${reason}`, rollback.aftermath].filter(Boolean).join(' ');
       const failed = await this.sites.finish(rollback.settlement, log, {
         outcome: 'failed',
         durationMs: durationMs(),
@@ -155,7 +157,7 @@ export class TransitionRunner {
         errorCode: failureCode(error),
         errorMessage: message,
       });
-      throw new TransitionFailedError(message, failed, error, { step: progress.step });
+      throw new TransitionFailedError(message, failed, error, { step: failedStep });
     }
     if (done.failure) {
       const failed = await this.sites.finish(done.settlement, log, {

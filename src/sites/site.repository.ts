@@ -265,8 +265,8 @@ export class SiteRepository implements KeySites {
     return this.dataSource.transaction(async (manager) => {
       const [rows]: [{ id: string }[], number] = await manager.query(
         `UPDATE cloudflare_sites
-            SET maintenance_state = $3, claimed_by = $5, state_changed_at = now(), updated_at = now(),
-                maintenance_reason = CASE WHEN $3 = 'enabling' AND maintenance_state = 'off' THEN $7::text ELSE maintenance_reason END
+            SET maintenance_state = $3::varchar, claimed_by = $5, state_changed_at = now(), updated_at = now(),
+                maintenance_reason = CASE WHEN $3::varchar = 'enabling' AND maintenance_state = 'off' THEN $7::text ELSE maintenance_reason END
           WHERE id = $1
             AND (maintenance_state = ANY($2::varchar[])
                  OR (maintenance_state IN ('enabling', 'disabling')

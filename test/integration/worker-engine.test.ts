@@ -37,7 +37,7 @@ async function workerSite(domain: string, accountId: string, options: { subdomai
 }
 
 function reload(site: CloudflareSite): Promise<CloudflareSite> {
-  return ctx.sites.get(site.domain);
+  return ctx.sites.findByDomain(site.domain);
 }
 
 const ourRoutes = (zoneId: string) => fake.workerRoutes(zoneId).filter((route) => route.script === SCRIPT);
@@ -101,16 +101,31 @@ describe('the worker engine: refusals before any write', () => {
   it('names the Workers permissions the token lacks, and writes nothing', async () => {
     const account = newAccount();
     const { zone, site } = await workerSite('perm-shop.com', account);
-    fake.setWorkersAccess(TEST_TOKEN, { scripts: 'read' });
+    fake.setWorkersAccess(TEST_TOKEN, { scripts: 'none', routes: 'none' });
     const mark = fake.exchanges.length;
     try {
       const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
       expect(error.kind).toBe('validation');
-      expect(error.message).toMatch(/lacks Workers Scripts Edit.*Nothing was changed/);
+      expect(error.message).toMatch(/lacks Workers Scripts Edit \(account\) and Workers Routes Edit \(zone\).*Nothing was changed/);
     } finally {
       fake.setWorkersAccess(TEST_TOKEN, {});
     }
     expect(writesSince(mark)).toEqual([]);
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
+    expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
+  });
+
+  it('with a token that may only read Workers scripts, fails at the upload, names the permission and leaves nothing', async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('read-only-shop.com', account);
+    fake.setWorkersAccess(TEST_TOKEN, { scripts: 'read' });
+    try {
+      const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
+      expect(error.message).toMatch(/step "upload the worker script .*lacks Workers Scripts Edit/);
+    } finally {
+      fake.setWorkersAccess(TEST_TOKEN, {});
+    }
+    expect(script(account)).toBeUndefined();
     expect(fake.workerRoutes(zone.id)).toEqual([]);
     expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
   });
@@ -168,7 +183,7 @@ describe('the worker engine: lost answers', () => {
     const error = await failure(ctx.maintenance.enableMaintenance(site, null, ACTOR));
     fake.clearFaults();
 
-    expect(error.message).toMatch(/upload the worker script/);
+    expect(error.message).toMatch(/failed at step "upload the worker script cfm-maintenance version [0-9a-f]{16} \(with lost-always\.com\)"/);
     expect(script(account)).toBeUndefined();
     expect(fake.workerRoutes(zone.id)).toEqual([]);
     expect(await reload(site)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
