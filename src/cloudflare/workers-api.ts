@@ -42,9 +42,13 @@ export function workerUploadForm(upload: WorkerScriptUpload): FormData {
  */
 export async function uploadWorkerScript(path: CallPath, token: string, upload: WorkerScriptUpload): Promise<void> {
   const { accountId, scriptName } = upload;
-  await path.call(token, `upload the Worker script ${scriptName} to account ${accountId}`, anyResult, (client) =>
-    client.put(`/accounts/${accountId}/workers/scripts/${scriptName}`, { body: workerUploadForm(upload) }),
-  );
+  await path
+    .call(token, `upload the Worker script ${scriptName} to account ${accountId}`, anyResult, (client) =>
+      client.put(`/accounts/${accountId}/workers/scripts/${scriptName}`, { body: workerUploadForm(upload) }),
+    )
+    .catch((error: unknown) => {
+      throw explainRefusedWrite(error, SCRIPTS_PERMISSION);
+    });
 }
 
 /** The script's tags (which carry our content version), or null when the account has no such script. */
@@ -69,7 +73,7 @@ export async function deleteWorkerScript(path: CallPath, token: string, accountI
     return true;
   } catch (error) {
     if (isScriptNotFound(error)) return false;
-    throw error;
+    throw explainRefusedWrite(error, SCRIPTS_PERMISSION);
   }
 }
 
@@ -107,7 +111,7 @@ export async function createWorkerRoute(path: CallPath, token: string, zoneId: s
       },
     );
   } catch (error) {
-    throw explainPatternTaken(error, zoneId, pattern);
+    throw explainRefusedWrite(explainPatternTaken(error, zoneId, pattern), ROUTES_PERMISSION);
   }
 }
 
@@ -126,7 +130,7 @@ export async function updateWorkerRoute(
     );
     return result;
   } catch (error) {
-    throw explainPatternTaken(error, zoneId, pattern);
+    throw explainRefusedWrite(explainPatternTaken(error, zoneId, pattern), ROUTES_PERMISSION);
   }
 }
 
@@ -139,7 +143,7 @@ export async function deleteWorkerRoute(path: CallPath, token: string, zoneId: s
     return true;
   } catch (error) {
     if (error instanceof CloudflareApiError && error.details.httpStatus === 404) return false;
-    throw error;
+    throw explainRefusedWrite(error, ROUTES_PERMISSION);
   }
 }
 
@@ -180,6 +184,13 @@ function isScriptNotFound(error: unknown): boolean {
 /** 403 is also what an invalid token gets (9109); that is not a missing permission and must say so itself. */
 function isPermissionRefused(error: unknown): boolean {
   return error instanceof CloudflareApiError && error.details.httpStatus === 403 && error.code !== 9109;
+}
+
+/** A write refused with 403 after the read probes passed: the token holds Read where Edit is needed. */
+function explainRefusedWrite(error: unknown, permission: MissingWorkerPermission): unknown {
+  if (!isPermissionRefused(error)) return error;
+  const refusal = error as CloudflareApiError;
+  return new CloudflareApiError(`The API token lacks ${permission} (it may hold only Read). ${refusal.message}`, refusal.details);
 }
 
 function explainPatternTaken(error: unknown, zoneId: string, pattern: string): unknown {

@@ -215,11 +215,18 @@ describe('Workers permissions', () => {
     expect(writes()).toEqual([]);
   });
 
-  it('cannot tell Read from Edit: a Read token passes the probes and its first write is refused with 403', async () => {
+  it('cannot tell Read from Edit: a Read token passes the probes, and a refused write names the Edit permission', async () => {
     fake.setWorkersAccess(TEST_TOKEN, { scripts: 'read', routes: 'read' });
 
     await expect(client.missingWorkerPermissions(ACCOUNT, zone.id)).resolves.toEqual([]);
-    await expect(client.uploadWorkerScript(upload('a1'))).rejects.toMatchObject({ code: 10000, details: { httpStatus: 403 } });
+    const refused = await failureOf(client.uploadWorkerScript(upload('a1')));
+    expect(refused).toMatchObject({ code: 10000, details: { httpStatus: 403 } });
+    expect((refused as Error).message).toMatch(/^The API token lacks Workers Scripts Edit \(account\) \(it may hold only Read\)\. Cloudflare refused/);
     expect(fake.workerScripts(ACCOUNT)).toEqual([]);
+
+    fake.setWorkersAccess(TEST_TOKEN, { scripts: 'edit', routes: 'read' });
+    await client.uploadWorkerScript(upload('a1'));
+    await expect(client.createWorkerRoute(zone.id, 'example.com/*', SCRIPT)).rejects.toThrow(/^The API token lacks Workers Routes Edit \(zone\)/);
+    expect(fake.workerRoutes(zone.id)).toEqual([]);
   });
 });
