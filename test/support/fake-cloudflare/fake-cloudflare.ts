@@ -313,7 +313,7 @@ export class FakeCloudflare {
     return [...this.problems];
   }
 
-  /** Drops zones, rules, rulesets, tokens, faults, exchanges, violations and rate-limit counters (not the settings). */
+  /** Drops zones, rules, rulesets, Workers scripts and routes, tokens, faults, exchanges, violations and rate-limit counters (not the settings). */
   reset(): void {
     this.state.reset();
     this.faults.clear();
