@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import type { CallPath, Envelope, SdkCall } from './call-path.js';
 import { CloudflareApiError } from './cloudflare-api.error.js';
 import { isForwardingRule } from './forwarding-rule.js';
 import { KeyBoundClient } from './key-bound-client.js';
@@ -35,6 +36,8 @@ import {
   rulesetSchema,
   withoutSecrets,
 } from './rulesets.js';
+import * as workersApi from './workers-api.js';
+import type { MissingWorkerPermission, WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from './workers.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
 export interface ForwardingRuleSpec {
@@ -42,13 +45,6 @@ export interface ForwardingRuleSpec {
   forwardUrl: string;
   priority: number;
 }
-
-interface Envelope<T> {
-  result: T;
-  resultInfo?: { page: number; per_page: number; total_pages?: number; count: number };
-}
-
-type SdkCall = { asResponse(): Promise<Response> };
 
 /** SDK clients kept for reuse: at most this many tokens, each dropped after this long unused. */
 const CLIENTS_KEPT = 16;
@@ -60,6 +56,11 @@ export class CloudflareGateway {
   private readonly policy: RetryPolicy;
   /** By token, least recently used first (docs/stack-notes.md#the-cloudflare-sdk-client-is-costly-to-build). */
   private readonly clients = new Map<string, { client: Cloudflare; usedAt: number }>();
+  private readonly path: CallPath = {
+    call: (token, operation, schema, request) => this.call(token, operation, schema, request),
+    once: (token, operation, schema, deadline, request) => this.once(token, operation, schema, deadline, request),
+    retry: (attempt, hooks) => withRetry(this.policy, attempt, hooks),
+  };
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -258,6 +259,38 @@ export class CloudflareGateway {
       if (error instanceof CloudflareApiError && error.details.httpStatus === 404) return false;
       throw error;
     }
+  }
+
+  uploadWorkerScript(token: string, upload: WorkerScriptUpload): Promise<void> {
+    return workersApi.uploadWorkerScript(this.path, token, upload);
+  }
+
+  getWorkerScript(token: string, accountId: string, scriptName: string): Promise<WorkerScriptState | null> {
+    return workersApi.getWorkerScript(this.path, token, accountId, scriptName);
+  }
+
+  deleteWorkerScript(token: string, accountId: string, scriptName: string): Promise<boolean> {
+    return workersApi.deleteWorkerScript(this.path, token, accountId, scriptName);
+  }
+
+  listWorkerRoutes(token: string, zoneId: string): Promise<WorkerRouteRecord[]> {
+    return workersApi.listWorkerRoutes(this.path, token, zoneId);
+  }
+
+  createWorkerRoute(token: string, zoneId: string, pattern: string, script: string): Promise<WorkerRouteRecord> {
+    return workersApi.createWorkerRoute(this.path, token, zoneId, pattern, script);
+  }
+
+  updateWorkerRoute(token: string, zoneId: string, routeId: string, pattern: string, script: string): Promise<WorkerRouteRecord> {
+    return workersApi.updateWorkerRoute(this.path, token, zoneId, routeId, pattern, script);
+  }
+
+  deleteWorkerRoute(token: string, zoneId: string, routeId: string): Promise<boolean> {
+    return workersApi.deleteWorkerRoute(this.path, token, zoneId, routeId);
+  }
+
+  missingWorkerPermissions(token: string, accountId: string, zoneId: string): Promise<MissingWorkerPermission[]> {
+    return workersApi.missingWorkerPermissions(this.path, token, accountId, zoneId);
   }
 
   private call<T>(

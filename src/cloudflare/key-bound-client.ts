@@ -1,6 +1,7 @@
 import type { CloudflareGateway, ForwardingRuleSpec } from './cloudflare.gateway.js';
 import type { PageRuleRecord, ZoneRecord } from './response-schemas.js';
 import type { RulesetPhase, RulesetRecord, RulesetRuleRecord, RulesetRuleSpec } from './rulesets.js';
+import type { MissingWorkerPermission, WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from './workers.js';
 
 /**
  * The Cloudflare API as one stored key sees it, obtained once per operation: the token stays inside,
@@ -61,6 +62,39 @@ export class KeyBoundClient {
 
   deleteRule(zoneId: string, rulesetId: string, ruleId: string): Promise<boolean> {
     return this.#gateway.deleteRule(this.#token, zoneId, rulesetId, ruleId);
+  }
+
+  uploadWorkerScript(upload: WorkerScriptUpload): Promise<void> {
+    return this.#gateway.uploadWorkerScript(this.#token, upload);
+  }
+
+  getWorkerScript(accountId: string, scriptName: string): Promise<WorkerScriptState | null> {
+    return this.#gateway.getWorkerScript(this.#token, accountId, scriptName);
+  }
+
+  deleteWorkerScript(accountId: string, scriptName: string): Promise<boolean> {
+    return this.#gateway.deleteWorkerScript(this.#token, accountId, scriptName);
+  }
+
+  listWorkerRoutes(zoneId: string): Promise<WorkerRouteRecord[]> {
+    return this.#gateway.listWorkerRoutes(this.#token, zoneId);
+  }
+
+  createWorkerRoute(zoneId: string, pattern: string, script: string): Promise<WorkerRouteRecord> {
+    return this.#gateway.createWorkerRoute(this.#token, zoneId, pattern, script);
+  }
+
+  updateWorkerRoute(zoneId: string, routeId: string, pattern: string, script: string): Promise<WorkerRouteRecord> {
+    return this.#gateway.updateWorkerRoute(this.#token, zoneId, routeId, pattern, script);
+  }
+
+  deleteWorkerRoute(zoneId: string, routeId: string): Promise<boolean> {
+    return this.#gateway.deleteWorkerRoute(this.#token, zoneId, routeId);
+  }
+
+  /** Names what the token lacks for the worker engine, before any write; [] when both probes answer. */
+  missingWorkerPermissions(accountId: string, zoneId: string): Promise<MissingWorkerPermission[]> {
+    return this.#gateway.missingWorkerPermissions(this.#token, accountId, zoneId);
   }
 
   markUsed(): Promise<void> {

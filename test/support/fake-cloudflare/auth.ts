@@ -1,6 +1,7 @@
 import { ApiError } from './envelope.js';
 import type { FakeState } from './fake-state.js';
-import type { FakeToken, FakeZone } from './types.js';
+import { isCloudflareId } from './ids.js';
+import type { FakeToken, FakeZone, WorkersPermissions } from './types.js';
 
 /** RFC 6750 token characters; anything else in the header is a malformed header to Cloudflare. */
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -48,4 +49,22 @@ export function notRoutable(fullPath: string): ApiError {
     { code: 7003, message: `Could not route to ${fullPath}, perhaps your object identifier is invalid?` },
     { code: 7000, message: 'No route for that URI' },
   ]);
+}
+
+/**
+ * The token's level on a Workers permission group must reach `need`; Cloudflare answers 403/10000 otherwise
+ * (docs/cloudflare-facts.md#workers-permissions).
+ */
+export function requireWorkersAccess(token: FakeToken, group: keyof WorkersPermissions, need: 'read' | 'edit'): void {
+  const level = token.workers?.[group] ?? 'edit';
+  if (level === 'none' || (need === 'edit' && level === 'read')) throw ApiError.of(403, 10000, 'Authentication error');
+}
+
+/** An account id that is no Cloudflare id cannot be routed; one the token cannot reach is refused like a zone. */
+export function accountFor(state: FakeState, token: FakeToken, accountId: string, fullPath: string): string {
+  if (!isCloudflareId(accountId)) throw notRoutable(fullPath);
+  if (!state.accounts().some((account) => account.id === accountId) || !canSeeAccount(token, accountId)) {
+    throw ApiError.of(403, 10000, 'Authentication error');
+  }
+  return accountId;
 }

@@ -9,6 +9,8 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { RequestContext } from './request-context.js';
 import { findRoute } from './router.js';
 import type { FaultKind, RecordedExchange } from './types.js';
+import { isWorkersPath, workersRequestProblems } from './workers-contract.js';
+import { mediaTypeOf, readMultipart } from './workers-upload.js';
 
 export const BASE_PATH = '/client/v4';
 const THROTTLED = { code: 971, message: 'Please wait and consider throttling your request speed' };
@@ -43,18 +45,21 @@ export async function handleRequest(incoming: IncomingRequest, deps: PipelineDep
   const { method, url, headers } = incoming;
   const fullPath = url.pathname;
   const path = fullPath.startsWith(BASE_PATH) ? fullPath.slice(BASE_PATH.length) || '/' : fullPath;
-  const parsed = parseBody(incoming.rawBody);
   const contentType = headerValue(headers['content-type']);
+  const scriptBody = isScriptBody(contentType);
+  const parsed = scriptBody ? { body: undefined, malformed: false } : parseBody(incoming.rawBody);
 
   const requestViolations = parsed.malformed
     ? [`${method} ${path}: request body is not valid JSON`]
-    : validateRequest({ method, path, query: multiQuery(url), body: parsed.body, contentType });
+    : isWorkersPath(path)
+      ? workersRequestProblems({ method, path, query: url.searchParams, body: parsed.body, rawBody: incoming.rawBody, contentType })
+      : validateRequest({ method, path, query: multiQuery(url), body: parsed.body, contentType });
   const exchange: RecordedExchange = {
     method,
     path,
     query: Object.fromEntries(url.searchParams),
     headers: redactedHeaders(headers),
-    body: parsed.malformed ? incoming.rawBody : parsed.body,
+    body: parsed.malformed || scriptBody ? incoming.rawBody : parsed.body,
     status: 0,
     responseBody: undefined,
   };
@@ -73,6 +78,10 @@ export async function handleRequest(incoming: IncomingRequest, deps: PipelineDep
     return send(withHeaders(reply, rate.headers), exchange, requestViolations, deps);
   }
 
+  const parts =
+    contentType !== undefined && mediaTypeOf(contentType) === 'multipart/form-data'
+      ? ((await readMultipart(incoming.rawBody, contentType)) ?? undefined)
+      : undefined;
   const ctx: RequestContext = {
     method,
     path,
@@ -80,6 +89,9 @@ export async function handleRequest(incoming: IncomingRequest, deps: PipelineDep
     params: {},
     query: url.searchParams,
     body: parsed.body,
+    rawBody: incoming.rawBody,
+    contentType,
+    parts,
     authorization,
     state: deps.state,
   };
@@ -140,7 +152,8 @@ function injectFault(
 }
 
 function send(reply: Reply, exchange: RecordedExchange, requestViolations: string[], deps: PipelineDeps): Outcome {
-  const responseViolations = validateResponse(
+  // Workers answers are built by views typed as the SDK's responses (workers-contract.ts).
+  const responseViolations = isWorkersPath(exchange.path) ? [] : validateResponse(
     { method: exchange.method, path: exchange.path },
     { status: reply.status, body: reply.body, contentType: 'application/json' },
   ).filter((problem) => !isThrottleCodeDeviation(reply, problem));
@@ -183,6 +196,12 @@ function rateKey(authorization: string | undefined): string {
   } catch {
     return 'anonymous';
   }
+}
+
+/** A Worker script upload: multipart, or the JavaScript body Cloudflare reads as a service-worker script. */
+function isScriptBody(contentType: string | undefined): boolean {
+  const mediaType = mediaTypeOf(contentType);
+  return mediaType === 'multipart/form-data' || mediaType === 'application/javascript';
 }
 
 function parseBody(raw: string): { body: unknown; malformed: boolean } {

@@ -8,6 +8,7 @@ import { buildRule, placeRule } from './ruleset-rules.js';
 import { isModelledPhase, ruleProblems, rulesetRuleFields } from './ruleset-validation.js';
 import { ruleQuota, writeRules } from './ruleset-writes.js';
 import { hostInZone, matchesTarget } from './target-match.js';
+import { checkRoutePattern } from './workers-route-pattern.js';
 import type {
   FakeCloudflareOptions,
   FakePageRule,
@@ -16,17 +17,21 @@ import type {
   FakeTokenInit,
   FakeZone,
   FakeZoneInit,
+  FakeWorkerRoute,
+  FakeWorkerScript,
   FaultRule,
   NewPageRule,
   NewRulesetRule,
   RateLimit,
   RecordedExchange,
+  WorkersPermissions,
   ZonePlan,
 } from './types.js';
 
 /**
- * An in-process stand-in for the Cloudflare v4 API (tokens, zones, Page Rules, zone rulesets), faithful to Cloudflare's
- * behaviour and checked against its OpenAPI document on every exchange. Point the SDK at `baseURL`.
+ * An in-process stand-in for the Cloudflare v4 API (tokens, zones, Page Rules, zone rulesets, Workers scripts and
+ * routes), faithful to Cloudflare's behaviour and checked on every exchange against its OpenAPI document (the
+ * Workers endpoints, which it lacks, against the SDK's types: workers-contract.ts). Point the SDK at `baseURL`.
  */
 export class FakeCloudflare {
   readonly baseURL: string;
@@ -201,6 +206,78 @@ export class FakeCloudflare {
     this.state.commitRules(ruleset, rules);
   }
 
+  /*
+   * Workers, for tests of the worker engine. Reading: `workerScript` / `workerScripts` (source, main module,
+   * compatibility date, tags), `workerRoutes` (a zone's routes in creation order). Acting as the account's owner
+   * would in the dashboard: `addWorkerScript` (their own Worker), `deleteWorkerScriptDirectly`, `addWorkerRoute`
+   * (their own route), `alterWorkerRoute` and `removeWorkerRouteDirectly` (our route changed behind our back),
+   * and `setWorkersAccess` (a token with Read or no Workers Scripts / Workers Routes permission).
+   */
+
+  /** A copy of the stored script, or undefined. */
+  workerScript(accountId: string, name: string): FakeWorkerScript | undefined {
+    const script = this.state.workers.script(accountId, name);
+    return script && structuredClone(script);
+  }
+
+  workerScripts(accountId: string): FakeWorkerScript[] {
+    return structuredClone(this.state.workers.scriptsOf(accountId));
+  }
+
+  /** A Worker the account's owner deployed themselves (an ES module answering "hello" unless `source` is given). */
+  addWorkerScript(accountId: string, init: { name: string; source?: string; tags?: string[] }): FakeWorkerScript {
+    const script = this.state.workers.putScript(accountId, init.name, {
+      mainModule: 'index.js',
+      source: init.source ?? "export default { fetch() { return new Response('hello'); } };",
+      compatibilityDate: '2025-01-01',
+      tags: init.tags ?? [],
+    });
+    return structuredClone(script);
+  }
+
+  deleteWorkerScriptDirectly(accountId: string, name: string): void {
+    if (!this.state.workers.deleteScript(accountId, name)) {
+      throw new Error(`FakeCloudflare.deleteWorkerScriptDirectly: no script ${name} in account ${accountId}`);
+    }
+  }
+
+  /** Copies of the zone's Worker routes, in creation order. */
+  workerRoutes(zoneId: string): FakeWorkerRoute[] {
+    this.state.requireZone(zoneId);
+    return structuredClone(this.state.workers.routesOf(zoneId));
+  }
+
+  /** A route the zone's owner made, checked like an API route (pattern in the zone, unique, an existing script). */
+  addWorkerRoute(zoneId: string, route: { pattern: string; script?: string }): FakeWorkerRoute {
+    const zone = this.state.requireZone(zoneId);
+    this.checkWorkerRoute(zone, route, undefined);
+    return structuredClone(this.state.workers.insertRoute(zoneId, route));
+  }
+
+  /** Changes a route as if edited in the dashboard; `script: null` leaves it without a Worker. */
+  alterWorkerRoute(zoneId: string, routeId: string, patch: { pattern?: string; script?: string | null }): FakeWorkerRoute {
+    const zone = this.state.requireZone(zoneId);
+    const route = this.state.workers.route(zoneId, routeId);
+    if (!route) throw new Error(`FakeCloudflare.alterWorkerRoute: no route ${routeId} in zone ${zoneId}`);
+    const script = patch.script === null ? undefined : (patch.script ?? route.script);
+    const next = { pattern: patch.pattern ?? route.pattern, ...(script === undefined ? {} : { script }) };
+    this.checkWorkerRoute(zone, next, route);
+    return structuredClone(this.state.workers.replaceRoute(route, next));
+  }
+
+  removeWorkerRouteDirectly(zoneId: string, routeId: string): void {
+    if (!this.state.workers.deleteRoute(zoneId, routeId)) {
+      throw new Error(`FakeCloudflare.removeWorkerRouteDirectly: no route ${routeId} in zone ${zoneId}`);
+    }
+  }
+
+  /** Sets what a token may do with Workers ("edit", "read" or "none" per group; a group left out is "edit"). */
+  setWorkersAccess(token: string, workers: WorkersPermissions): void {
+    const stored = this.state.token(token);
+    if (!stored) throw new Error('FakeCloudflare.setWorkersAccess: no such token');
+    stored.workers = { ...workers };
+  }
+
   /** Arms a fault; the handle tells whether it has fired (as often as `times` says). */
   injectFault(rule: FaultRule): InjectedFault {
     return this.faults.inject(rule);
@@ -236,7 +313,7 @@ export class FakeCloudflare {
     return [...this.problems];
   }
 
-  /** Drops zones, rules, rulesets, tokens, faults, exchanges, violations and rate-limit counters (not the settings). */
+  /** Drops zones, rules, rulesets, Workers scripts and routes, tokens, faults, exchanges, violations and rate-limit counters (not the settings). */
   reset(): void {
     this.state.reset();
     this.faults.clear();
@@ -248,6 +325,21 @@ export class FakeCloudflare {
 
   async stop(): Promise<void> {
     await this.http.close();
+  }
+
+  private checkWorkerRoute(zone: FakeZone, route: { pattern: string; script?: string }, self: FakeWorkerRoute | undefined): void {
+    const where = 'FakeCloudflare: Worker route';
+    try {
+      checkRoutePattern(route.pattern, zone.name);
+    } catch (error) {
+      throw new Error(`${where} ${route.pattern}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (this.state.workers.routesOf(zone.id).some((r) => r !== self && r.pattern === route.pattern)) {
+      throw new Error(`${where} ${route.pattern}: the zone already has a route with this pattern`);
+    }
+    if (route.script !== undefined && !this.state.workers.script(zone.accountId, route.script)) {
+      throw new Error(`${where} ${route.pattern}: account ${zone.accountId} has no script ${route.script} (addWorkerScript first)`);
+    }
   }
 
   private pipelineDeps() {

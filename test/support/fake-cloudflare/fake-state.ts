@@ -1,4 +1,5 @@
 import { isCloudflareId, newId, nowIso } from './ids.js';
+import { FakeWorkers } from './workers-state.js';
 import type {
   FakePageRule,
   FakeRulesetRule,
@@ -51,8 +52,9 @@ export interface Account {
   name: string;
 }
 
-/** Everything the fake Cloudflare knows: zones, Page Rules, rulesets and API tokens. */
+/** Everything the fake Cloudflare knows: zones, Page Rules, rulesets, Workers and API tokens. */
 export class FakeState {
+  readonly workers = new FakeWorkers();
   private readonly zones = new Map<string, FakeZone>();
   private readonly rules = new Map<string, StoredPageRule[]>();
   private readonly rulesets = new Map<string, StoredRuleset[]>();
@@ -95,6 +97,7 @@ export class FakeState {
     this.zones.delete(zoneId);
     this.rules.delete(zoneId);
     this.rulesets.delete(zoneId);
+    this.workers.forgetZone(zoneId);
   }
 
   zone(zoneId: string): FakeZone | undefined {
@@ -123,6 +126,7 @@ export class FakeState {
       token: init.token,
       status: init.status ?? 'active',
       accountIds: init.accountIds ? [...init.accountIds] : undefined,
+      workers: init.workers ? { ...init.workers } : undefined,
     };
     this.tokens.set(init.token, token);
     return token;
@@ -214,6 +218,7 @@ export class FakeState {
     this.rules.clear();
     this.rulesets.clear();
     this.tokens.clear();
+    this.workers.reset();
   }
 
   private accountName(accountId: string): string | undefined {

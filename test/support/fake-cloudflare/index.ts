@@ -9,6 +9,8 @@ export type {
   FakeRulesetPhase,
   FakeRulesetRule,
   FakeTokenInit,
+  FakeWorkerRoute,
+  FakeWorkerScript,
   FakeZone,
   FakeZoneInit,
   FaultKind,
@@ -18,6 +20,8 @@ export type {
   PageRuleTarget,
   RateLimit,
   RecordedExchange,
+  WorkersAccess,
+  WorkersPermissions,
   ZonePlan,
 } from './types.js';
 export { MAX_EXPRESSION_LENGTH, RULESET_PHASES } from './ruleset-validation.js';

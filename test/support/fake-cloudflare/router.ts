@@ -21,6 +21,8 @@ import {
   updateRuleset,
 } from './rulesets.handlers.js';
 import { verifyToken } from './tokens.handlers.js';
+import { createRoute, deleteRoute, getRoute, listRoutes, updateRoute } from './workers-routes.handlers.js';
+import { deleteScript, getScriptSettings, listScripts, uploadScript } from './workers-scripts.handlers.js';
 import { getZone, listAccounts, listZones } from './zones.handlers.js';
 import { matchTemplate } from '../path-template.js';
 
@@ -68,6 +70,19 @@ const ROUTES: Route[] = [
     template: '/zones/{zone_id}/rulesets/{ruleset_id}/rules/{rule_id}',
     handler: { authed: deleteRule },
   },
+  { method: 'GET', template: '/accounts/{account_id}/workers/scripts', handler: { authed: listScripts } },
+  { method: 'PUT', template: '/accounts/{account_id}/workers/scripts/{script_name}', handler: { authed: uploadScript } },
+  { method: 'DELETE', template: '/accounts/{account_id}/workers/scripts/{script_name}', handler: { authed: deleteScript } },
+  {
+    method: 'GET',
+    template: '/accounts/{account_id}/workers/scripts/{script_name}/script-settings',
+    handler: { authed: getScriptSettings },
+  },
+  { method: 'GET', template: '/zones/{zone_id}/workers/routes', handler: { authed: listRoutes } },
+  { method: 'POST', template: '/zones/{zone_id}/workers/routes', handler: { authed: createRoute } },
+  { method: 'GET', template: '/zones/{zone_id}/workers/routes/{route_id}', handler: { authed: getRoute } },
+  { method: 'PUT', template: '/zones/{zone_id}/workers/routes/{route_id}', handler: { authed: updateRoute } },
+  { method: 'DELETE', template: '/zones/{zone_id}/workers/routes/{route_id}', handler: { authed: deleteRoute } },
 ];
 
 export interface RouteMatch {

@@ -57,11 +57,22 @@ export interface NewRulesetRule {
   enabled?: boolean;
 }
 
+/** A token's level on one Workers permission group; "read" passes list probes and fails writes with 403/10000. */
+export type WorkersAccess = 'edit' | 'read' | 'none';
+
+/** Workers Scripts (account) and Workers Routes (zone); a group left out is "edit". */
+export interface WorkersPermissions {
+  scripts?: WorkersAccess;
+  routes?: WorkersAccess;
+}
+
 export interface FakeTokenInit {
   token: string;
   status?: TokenStatus;
   /** Accounts whose zones the token can see and edit; undefined = every account. */
   accountIds?: string[];
+  /** Undefined = Edit on both Workers groups. */
+  workers?: WorkersPermissions;
 }
 
 export interface FakeToken {
@@ -69,6 +80,30 @@ export interface FakeToken {
   token: string;
   status: TokenStatus;
   accountIds?: string[];
+  workers?: WorkersPermissions;
+}
+
+/** A Worker script as uploaded (ES module format only). */
+export interface FakeWorkerScript {
+  accountId: string;
+  name: string;
+  mainModule: string;
+  /** The main module's source. */
+  source: string;
+  /** Null when the upload gave none. */
+  compatibilityDate: string | null;
+  tags: string[];
+  createdOn: string;
+  modifiedOn: string;
+  etag: string;
+}
+
+/** A Worker route of a zone, as the API shows it plus `zoneId`; no `script` = Workers disabled on the pattern. */
+export interface FakeWorkerRoute {
+  id: string;
+  zoneId: string;
+  pattern: string;
+  script?: string;
 }
 
 export interface PageRuleTarget {
