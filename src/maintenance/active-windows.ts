@@ -3,6 +3,8 @@ export interface ActiveWindowOfSite {
   /** The window's public message (its `reason`). */
   message: string | null;
   endsAt: Date;
+  /** The window's IANA zone, in which the page shows the end. */
+  timezone: string;
 }
 
 /**

@@ -16,6 +16,7 @@ import { loopAvoided } from './enable-preconditions.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { MaintenanceService } from './maintenance.service.js';
 import { redirectUrlIfKnown } from './redirect-url.js';
+import { WorkerScriptsService } from './worker-scripts.service.js';
 
 export interface SiteChanges extends AccessChanges {
   name?: string;
@@ -49,6 +50,7 @@ export class SiteSettingsService {
     private readonly maintenance: MaintenanceService,
     private readonly engines: EngineSelector,
     private readonly access: SiteAccessResolver,
+    private readonly workerScripts: WorkerScriptsService,
   ) {}
 
   async update(site: CloudflareSite, changes: SiteChanges, actor: string): Promise<SiteUpdateResult> {
@@ -93,6 +95,8 @@ export class SiteSettingsService {
       ...access.settings,
     }, access.audit === null ? undefined : { domain: site.domain, actor, reason: access.audit });
     if (!saved) throw new ConflictError(`${site.domain} changed state while it was being updated; try again.`);
+    // The name and the branding are on the worker engine's page, not in any rule.
+    if (changed.includes('name') || changed.includes('page branding')) await this.workerScripts.refreshForSites([site.id]);
     return { site: saved, changed, rulesReapplied, newBypassSecret: access.newSecret };
   }
 

@@ -30,7 +30,16 @@ export class WorkerScriptsService {
 
   /** The scripts of the accounts of these sites (those in maintenance on the worker engine), each refreshed; failures are logged, never thrown. */
   async refreshForSites(siteIds: string[]): Promise<void> {
-    for (const accountId of await this.sites.accountsInMaintenance(siteIds, 'worker')) {
+    await this.refreshEach(await this.sites.accountsInMaintenance('worker', siteIds));
+  }
+
+  /** Every account's script (the default branding changed); failures are logged, never thrown. */
+  async refreshAll(): Promise<void> {
+    await this.refreshEach(await this.sites.accountsInMaintenance('worker'));
+  }
+
+  private async refreshEach(accountIds: string[]): Promise<void> {
+    for (const accountId of accountIds) {
       try {
         await this.refreshWorkerScripts(accountId);
       } catch (error) {

@@ -85,15 +85,15 @@ export class WindowStore implements ActiveWindows {
   /** activeWindowsBySite for these sites only (ActiveWindows, for the worker engine's script). */
   async activeWindowsOf(siteIds: string[]): Promise<Map<string, ActiveWindowOfSite>> {
     if (!siteIds.length) return new Map();
-    const rows: { siteId: string; message: string | null; endsAt: Date }[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (e.site_id) e.site_id AS "siteId", m.reason AS message, m.ends_at AS "endsAt"
+    const rows: { siteId: string; message: string | null; endsAt: Date; timezone: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (e.site_id) e.site_id AS "siteId", m.reason AS message, m.ends_at AS "endsAt", m.timezone
          FROM scheduled_maintenance_sites e
          JOIN scheduled_maintenances m ON m.id = e.window_id
         WHERE m.status = 'active' AND e.execution IN ('enabled', 'already_on') AND e.site_id = ANY($1::uuid[])
         ORDER BY e.site_id, m.ends_at DESC`,
       [siteIds],
     );
-    return new Map(rows.map(({ siteId, message, endsAt }) => [siteId, { message, endsAt }]));
+    return new Map(rows.map(({ siteId, message, endsAt, timezone }) => [siteId, { message, endsAt, timezone }]));
   }
 
   /** Windows (of `scope`) running now or still to come, soonest first, with how many sites each covers. */

@@ -176,13 +176,13 @@ export class SiteRepository implements KeySites {
     return (except ? query.andWhere('site.id <> :except', { except }) : query).getMany();
   }
 
-  /** The accounts of those of these sites that are in maintenance (or entering it) on `engine`. */
-  async accountsInMaintenance(siteIds: string[], engine: SiteEngine): Promise<string[]> {
-    if (!siteIds.length) return [];
+  /** The accounts of the sites (of `siteIds`, else of all) that are in maintenance (or entering it) on `engine`. */
+  async accountsInMaintenance(engine: SiteEngine, siteIds?: string[]): Promise<string[]> {
+    if (siteIds && !siteIds.length) return [];
     const rows: { accountId: string }[] = await this.dataSource.query(
       `SELECT DISTINCT account_id AS "accountId" FROM cloudflare_sites
-        WHERE id = ANY($1::uuid[]) AND engine = $2 AND maintenance_state IN ('enabling', 'on') AND account_id IS NOT NULL`,
-      [siteIds, engine],
+        WHERE ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) AND engine = $1 AND maintenance_state IN ('enabling', 'on') AND account_id IS NOT NULL`,
+      [engine, siteIds ?? null],
     );
     return rows.map((row) => row.accountId);
   }
