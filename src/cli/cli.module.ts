@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { PageBrandingModule } from '../maintenance-page/page-branding.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { KeySitesModule } from '../sites/key-sites.module.js';
 import { SitesModule } from '../sites/sites.module.js';
@@ -50,6 +51,7 @@ export class CliModule {
         SchedulesModule,
         AdminUsersModule,
         ApiTokensModule,
+        PageBrandingModule,
       ],
       providers: [
         CliOutput,

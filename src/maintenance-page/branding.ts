@@ -200,3 +200,16 @@ export function mergeBranding(defaults: PageBranding, site: PageBranding | null)
   for (const [tag, own] of Object.entries(siteTranslations)) translations[tag] = { ...translations[tag], ...own };
   return withoutEmpty({ ...defaultFields, ...siteFields, translations });
 }
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  }
+  return value;
+}
+
+/** Equal brandings, whatever the order of their keys (jsonb keeps its own). */
+export function sameBranding(a: PageBranding | null, b: PageBranding | null): boolean {
+  return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b ?? {}));
+}

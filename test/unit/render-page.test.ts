@@ -5,7 +5,7 @@ import { expectedEnd, pageLanguages, renderMaintenancePage } from '../../src/mai
 import { retryAfterSeconds } from '../../src/maintenance-page/retry-after.js';
 
 const endsAt = new Date('2026-12-06T02:30:00Z');
-const withWindow = { siteName: 'example.com', window: { message: 'New servers.', endsAt, timezone: 'Europe/Paris' }, reason: null, branding: {} };
+const withWindow = { domain: 'example.com', siteName: 'example.com', window: { message: 'New servers.', endsAt, timezone: 'Europe/Paris' }, reason: null, branding: {} };
 const page = (input: Partial<Parameters<typeof renderMaintenancePage>[0]> = {}) =>
   renderMaintenancePage({ domain: 'example.com', branding: {}, endsAt: null, ...input });
 
