@@ -27,6 +27,7 @@ import { SitesListCommand } from './commands/sites-list.command.js';
 import { SitesRemoveCommand } from './commands/sites-remove.command.js';
 import { SitesUpdateCommand } from './commands/sites-update.command.js';
 import { SitesCommand } from './commands/sites.command.js';
+import { PAGE_DEFAULT_SUBCOMMANDS, PageDefaultCommand } from './commands/page-default.command.js';
 import { ProcessScheduledCommand } from './commands/process-scheduled.command.js';
 import { ReconcileCommand } from './commands/reconcile.command.js';
 import { SCHEDULE_SUBCOMMANDS, ScheduleCommand } from './commands/schedule.command.js';
@@ -80,6 +81,8 @@ export class CliModule {
         ...ADMIN_SUBCOMMANDS,
         ApiTokensCommand,
         ...API_TOKENS_SUBCOMMANDS,
+        PageDefaultCommand,
+        ...PAGE_DEFAULT_SUBCOMMANDS,
       ],
     };
   }

@@ -8,7 +8,12 @@ import { DEFAULT_LANGUAGE } from './branding.js';
  */
 export function pickLanguage(acceptLanguage: string | undefined, languages: string[]): string {
   const translated = languages.filter((language) => language !== DEFAULT_LANGUAGE);
-  if (!acceptLanguage || translated.length === 0) return DEFAULT_LANGUAGE;
-  const [best] = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).languages(translated);
+  // "*" (what fetch sends unless told otherwise) prefers nothing: it gets the page without a translation.
+  const asked = (acceptLanguage ?? '')
+    .split(',')
+    .filter((range) => !['', '*'].includes(range.split(';')[0].trim()))
+    .join(',');
+  if (!asked || translated.length === 0) return DEFAULT_LANGUAGE;
+  const [best] = new Negotiator({ headers: { 'accept-language': asked } }).languages(translated);
   return best ?? DEFAULT_LANGUAGE;
 }

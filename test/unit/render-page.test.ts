@@ -125,6 +125,8 @@ describe('translations', () => {
     expect(pickLanguage('en-GB,en;q=0.9', languages)).toBe('default');
     expect(pickLanguage(undefined, languages)).toBe('default');
     expect(pickLanguage('fr', ['default'])).toBe('default');
+    expect(pickLanguage('*', languages)).toBe('default');
+    expect(pickLanguage('de, *;q=0.5', languages)).toBe('default');
   });
 });
 
