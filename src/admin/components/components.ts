@@ -13,4 +13,5 @@ export const Components = {
   LiveStatus: add('LiveStatus', 'live-status'),
   SiteActivity: add('SiteActivity', 'site-activity'),
   Dashboard: add('Dashboard', 'dashboard'),
+  PagePreview: add('PagePreview', 'page-preview'),
 };
