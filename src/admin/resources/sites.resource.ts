@@ -21,7 +21,9 @@ import { type AdminResource, OFF, recordsOf } from './admin-resource.js';
 const VIRTUAL = { type: 'string', isSortable: false } as const;
 const ONLY_SHOWN = { list: true, show: true, edit: false, filter: false };
 const ONLY_EDITED = { list: false, show: false, edit: true, filter: false };
-const TEXTAREA = { type: 'textarea', isSortable: false } as const;
+/** Branding fields: handed to the form at each keystroke, for the live preview (components/page-field.tsx). */
+const PAGE_FIELD = { type: 'string', isSortable: false, isVisible: ONLY_EDITED, components: { edit: Components.PageField } } as const;
+const TEXTAREA = { ...PAGE_FIELD, type: 'textarea' } as const;
 
 function brandingSummary(branding: PageBranding | null): string {
   if (!branding) return 'the default';
@@ -32,23 +34,21 @@ function brandingSummary(branding: PageBranding | null): string {
 
 /** The maintenance page's branding on the edit form: a site's own fields, empty where the default shows. */
 const BRANDING_PROPERTIES = {
-  pageTitle: { ...VIRTUAL, isVisible: ONLY_EDITED, description: 'The heading. Empty: "<site> is down for maintenance" (or the default\'s).' },
-  pageMessage: { ...TEXTAREA, isVisible: ONLY_EDITED, description: "Shown when no window's message or reason says more." },
-  pageLogoUrl: { ...VIRTUAL, isVisible: ONLY_EDITED, description: 'An https:// image shown above the heading.' },
-  pagePrimaryColor: { ...VIRTUAL, isVisible: ONLY_EDITED, description: 'Accent colour, #rgb or #rrggbb.' },
-  pageBackgroundColor: { ...VIRTUAL, isVisible: ONLY_EDITED, description: 'Background colour, #rgb or #rrggbb.' },
-  pageTextColor: { ...VIRTUAL, isVisible: ONLY_EDITED, description: 'Text colour, #rgb or #rrggbb.' },
-  pageContactUrl: { ...VIRTUAL, isVisible: ONLY_EDITED, description: 'A "Contact us" link: https:// or mailto:.' },
+  pageTitle: { ...PAGE_FIELD, description: 'The heading. Empty: "<site> is down for maintenance" (or the default\'s).' },
+  pageMessage: { ...TEXTAREA, description: "Shown when no window's message or reason says more." },
+  pageLogoUrl: { ...PAGE_FIELD, description: 'An https:// image shown above the heading.' },
+  pagePrimaryColor: { ...PAGE_FIELD, description: 'Accent colour, #rgb or #rrggbb.' },
+  pageBackgroundColor: { ...PAGE_FIELD, description: 'Background colour, #rgb or #rrggbb.' },
+  pageTextColor: { ...PAGE_FIELD, description: 'Text colour, #rgb or #rrggbb.' },
+  pageContactUrl: { ...PAGE_FIELD, description: 'A "Contact us" link: https:// or mailto:.' },
   pageTemplate: {
     ...TEXTAREA,
-    isVisible: ONLY_EDITED,
     description:
       'Optional: a whole HTML page in place of the design, with {{site}}, {{title}}, {{message}}, {{ends_at}}, {{contact_url}}, {{logo_url}}. ' +
       'HTML and CSS only: scripts, event handlers, javascript: URLs, frames and refresh redirects are refused.',
   },
   pageTranslations: {
     ...TEXTAREA,
-    isVisible: ONLY_EDITED,
     description: 'One line per language: "fr: Bientôt de retour | Le site revient dans une heure." (title | message). Visitors get the one their browser asks for.',
   },
   pagePreview: { ...VIRTUAL, isVisible: ONLY_EDITED, components: { edit: Components.PagePreview }, custom: { of: 'site' } },
