@@ -158,10 +158,10 @@ export const pageBrandingSchema = z.strictObject({
 /** The branding validated and normalised (URLs, colours and language tags written canonically, the template sanitised). */
 export function parsePageBranding(raw: unknown): PageBranding {
   const result = pageBrandingSchema.safeParse(raw);
-  if (result.success) return withoutEmpty(result.data as PageBranding);
+  if (result.success) return withoutEmpty(result.data);
   let issue = result.error.issues[0];
   // A refused language tag comes wrapped in the record's "invalid key" issue.
-  if (issue.code === 'invalid_key' && issue.issues[0]) issue = { ...issue.issues[0], path: issue.path } as typeof issue;
+  if (issue.code === 'invalid_key' && issue.issues[0]) issue = { ...issue.issues[0], path: issue.path };
   const [top] = issue.path.map(String);
   const field = top && top in BRANDING_INPUTS ? BRANDING_INPUTS[top as keyof typeof BRANDING_INPUTS] : 'pageBranding';
   if (issue.code === 'unrecognized_keys') {

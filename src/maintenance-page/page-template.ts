@@ -65,7 +65,7 @@ function article(word: string): string {
 
 function schemeOf(value: string): string | null {
   // Browsers drop ASCII whitespace and controls inside a scheme ("java\tscript:"), so the check does too.
-  const compact = value.replace(/[\u0000-\u0020]/g, '');
+  const compact = [...value].filter((character) => character > ' ').join('');
   const match = /^([a-z][a-z0-9+.-]*):/i.exec(compact);
   return match ? match[1].toLowerCase() : null;
 }
@@ -124,10 +124,13 @@ export function checkTemplate(template: string): CheckedTemplate {
       const name = tag.toLowerCase();
       // Copied now: sanitize-html deletes what it refuses from the object it hands us.
       const found = attributeFindings(name, { ...attributes });
-      if (ALLOWED_TAGS.includes(name)) return findings.push(...found);
-      // A refused element goes with its attributes; only its event handlers are worth naming as well.
-      findings.push({ label: `<${name}>`, reason: FORBIDDEN_REASON[name] ?? 'elements outside plain HTML and CSS' });
-      findings.push(...found.filter((finding) => finding.reason === 'event handlers'));
+      if (ALLOWED_TAGS.includes(name)) {
+        findings.push(...found);
+      } else {
+        // A refused element goes with its attributes; only its event handlers are worth naming as well.
+        findings.push({ label: `<${name}>`, reason: FORBIDDEN_REASON[name] ?? 'elements outside plain HTML and CSS' });
+        findings.push(...found.filter((finding) => finding.reason === 'event handlers'));
+      }
     },
   });
   const unknownPlaceholders = [...new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1]))].filter(
