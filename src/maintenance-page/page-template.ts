@@ -1,4 +1,13 @@
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type SanitizeHtml from 'sanitize-html';
+
+/**
+ * Required at the first template, not when the module loads: sanitize-html brings htmlparser2 and postcss
+ * (about 100 ms to load), which no CLI command but a template edit needs (docs/cli-startup.md). Left out of
+ * the CLI bundle, it is read from node_modules then.
+ */
+let sanitizer: typeof SanitizeHtml | undefined;
+const sanitizeHtml = () => (sanitizer ??= createRequire(import.meta.url)('sanitize-html') as typeof SanitizeHtml);
 
 /** What a template may say in `{{…}}`; each value is HTML-escaped where it is put (docs/maintenance-page.md#templates). */
 export const PLACEHOLDERS = ['site', 'title', 'message', 'ends_at', 'contact_url', 'logo_url'] as const;
@@ -6,11 +15,8 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-/** The elements a template may use: a document's frame, text, lists, tables, images and inline CSS. */
-const ALLOWED_TAGS = [
-  ...sanitizeHtml.defaults.allowedTags,
-  'html', 'head', 'body', 'title', 'meta', 'style', 'img', 'picture', 'source', 'center', 'font', 'big',
-];
+/** The elements a template may use: a document's frame, text, lists, tables, images and inline CSS (with sanitize-html's defaults). */
+const ALLOWED_TAGS = ['html', 'head', 'body', 'title', 'meta', 'style', 'img', 'picture', 'source', 'center', 'font', 'big'];
 
 const GLOBAL_ATTRIBUTES = ['class', 'id', 'style', 'title', 'lang', 'dir', 'role', 'hidden', 'aria-*', 'data-*'];
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
@@ -111,8 +117,10 @@ function attributeFindings(tag: string, attributes: Record<string, string>): Tem
  */
 export function checkTemplate(template: string): CheckedTemplate {
   const findings: TemplateFinding[] = [];
-  const html = sanitizeHtml(template, {
-    allowedTags: ALLOWED_TAGS,
+  const sanitize = sanitizeHtml();
+  const allowedTags = [...sanitize.defaults.allowedTags, ...ALLOWED_TAGS];
+  const html = sanitize(template, {
+    allowedTags,
     allowedAttributes: ALLOWED_ATTRIBUTES,
     allowedSchemes: SCHEMES.href,
     allowedSchemesByTag: { img: SCHEMES.src, source: SCHEMES.src },
@@ -124,7 +132,7 @@ export function checkTemplate(template: string): CheckedTemplate {
       const name = tag.toLowerCase();
       // Copied now: sanitize-html deletes what it refuses from the object it hands us.
       const found = attributeFindings(name, { ...attributes });
-      if (ALLOWED_TAGS.includes(name)) {
+      if (allowedTags.includes(name)) {
         findings.push(...found);
       } else {
         // A refused element goes with its attributes; only its event handlers are worth naming as well.
