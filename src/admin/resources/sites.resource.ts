@@ -25,11 +25,24 @@ const ONLY_EDITED = { list: false, show: false, edit: true, filter: false };
 const PAGE_FIELD = { type: 'string', isSortable: false, isVisible: ONLY_EDITED, components: { edit: Components.PageField } } as const;
 const TEXTAREA = { ...PAGE_FIELD, type: 'textarea' } as const;
 
+const BRANDING_LABELS: Record<string, string> = {
+  title: 'title',
+  message: 'message',
+  logoUrl: 'logo',
+  contactUrl: 'contact link',
+  primaryColor: 'primary colour',
+  backgroundColor: 'background colour',
+  textColor: 'text colour',
+  template: 'template',
+};
+
+/** "its own title, logo; translations: fr, de, over the default". */
 function brandingSummary(branding: PageBranding | null): string {
   if (!branding) return 'the default';
-  const set = Object.keys(branding).filter((key) => key !== 'translations');
+  const set = Object.keys(branding).filter((key) => key !== 'translations').map((key) => BRANDING_LABELS[key] ?? key);
   const languages = Object.keys(branding.translations ?? {});
-  return [set.length ? `its own ${set.join(', ')}` : '', languages.length ? `translations: ${languages.join(', ')}` : ''].filter(Boolean).join('; ') + ', over the default';
+  const parts = [set.length ? `its own ${set.join(', ')}` : '', languages.length ? `translations: ${languages.join(', ')}` : ''].filter(Boolean);
+  return `${parts.join('; ')}, over the default`;
 }
 
 /** The maintenance page's branding on the edit form: a site's own fields, empty where the default shows. */
