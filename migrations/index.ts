@@ -11,6 +11,7 @@ import { ApiTokens1796590081389 } from './1796590081389-api-tokens.js';
 import { SitePageChanges1796590162625 } from './1796590162625-site-page-changes.js';
 import { SettingsAudit1796590248414 } from './1796590248414-settings-audit.js';
 import { ApiOperations1796590500000 } from './1796590500000-api-operations.js';
+import { PageBranding1796590600000 } from './1796590600000-page-branding.js';
 import { WorkerEngine1796600000000 } from './1796600000000-worker-engine.js';
 
 /** Listed explicitly, in timestamp order (the order TypeORM runs them in): ESM builds cannot rely on TypeORM's glob loading of migration files. */
@@ -28,5 +29,6 @@ export const migrations = [
   SitePageChanges1796590162625,
   SettingsAudit1796590248414,
   ApiOperations1796590500000,
+  PageBranding1796590600000,
   WorkerEngine1796600000000,
 ];

@@ -23,6 +23,7 @@ import { DashboardService } from './dashboard/dashboard.service.js';
 import { httpGuards } from './http-guards.js';
 import { LoginThrottle } from './login-throttle.js';
 import { logoutRoutes } from './logout-routes.js';
+import { pagePreviewRoute } from './page-preview-route.js';
 import { adminErrorHandler } from './request-errors.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { adminUsersResource } from './resources/admin-users.resource.js';
@@ -102,6 +103,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     sessionUserRefresh(services.get(AdminUsersService)),
     logoutRoutes(),
     apiRouteGuard(admin, permissionOf),
+    pagePreviewRoute(services),
     panel,
     adminErrorHandler,
   );

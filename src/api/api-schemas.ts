@@ -105,6 +105,22 @@ export const OperationBody = z
 
 const Rule = z.object({ id: z.string(), target: z.string() });
 
+const PageTranslationSchema = z.object({ title: z.string().optional(), message: z.string().optional() });
+
+export const PageBrandingSchema = z
+  .object({
+    title: z.string().optional(),
+    message: z.string().optional(),
+    logoUrl: z.string().optional(),
+    primaryColor: z.string().optional(),
+    backgroundColor: z.string().optional(),
+    textColor: z.string().optional(),
+    contactUrl: z.string().optional(),
+    template: z.string().optional().meta({ description: 'a whole HTML page with placeholders, as sanitised when saved' }),
+    translations: z.record(z.string(), PageTranslationSchema).optional().meta({ description: 'by language tag (fr, pt-BR)' }),
+  })
+  .meta({ id: 'PageBranding', description: "the maintenance page's branding (docs/maintenance-page.md#branding)" });
+
 export const SiteSchema = z
   .object({
     domain: z.string(),
@@ -126,6 +142,7 @@ export const SiteSchema = z
         excludedPaths: z.array(z.string()).meta({ description: 'path prefixes never redirected' }),
       })
       .meta({ id: 'SiteAccess' }),
+    pageBranding: PageBrandingSchema.nullable().meta({ description: "the site's own branding of its maintenance page; null: the global default alone" }),
   })
   .meta({ id: 'Site' });
 

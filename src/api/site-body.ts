@@ -18,5 +18,6 @@ export function siteBody(site: CloudflareSite, keyNames: ReadonlyMap<string, str
     rules: site.maintenanceRules.map((rule) => ({ id: rule.id, target: rule.target })),
     engine,
     access: bypassAndExclusions,
+    pageBranding: site.pageBranding,
   };
 }

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { MaintenanceModule } from '../maintenance/maintenance.module.js';
+import { PageBrandingModule } from '../maintenance-page/page-branding.module.js';
 import { SchedulesModule } from '../schedules/schedules.module.js';
 import { KeySitesModule } from '../sites/key-sites.module.js';
 import { SitesModule } from '../sites/sites.module.js';
@@ -27,6 +28,7 @@ import { SitesListCommand } from './commands/sites-list.command.js';
 import { SitesRemoveCommand } from './commands/sites-remove.command.js';
 import { SitesUpdateCommand } from './commands/sites-update.command.js';
 import { SitesCommand } from './commands/sites.command.js';
+import { PAGE_DEFAULT_SUBCOMMANDS, PageDefaultCommand } from './commands/page-default.command.js';
 import { ProcessScheduledCommand } from './commands/process-scheduled.command.js';
 import { ReconcileCommand } from './commands/reconcile.command.js';
 import { SCHEDULE_SUBCOMMANDS, ScheduleCommand } from './commands/schedule.command.js';
@@ -52,6 +54,7 @@ export class CliModule {
         SchedulesModule,
         AdminUsersModule,
         ApiTokensModule,
+        PageBrandingModule,
       ],
       providers: [
         CliOutput,
@@ -80,6 +83,8 @@ export class CliModule {
         ...ADMIN_SUBCOMMANDS,
         ApiTokensCommand,
         ...API_TOKENS_SUBCOMMANDS,
+        PageDefaultCommand,
+        ...PAGE_DEFAULT_SUBCOMMANDS,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import type { PageBranding } from '../maintenance-page/branding.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { bypassSummary, type SiteAccessView } from '../sites/site-access.js';
 import { siteCoverage } from '../sites/site-coverage.js';
@@ -19,6 +20,8 @@ export interface SiteView extends SiteAccessView {
   since: Date | null;
   reason: string | null;
   ruleIds: string[];
+  /** The site's own maintenance page branding; null: the global default. */
+  pageBranding: PageBranding | null;
 }
 
 /** `access` from SiteAccessResolver.view: the bypass secret is only ever masked. */
@@ -40,6 +43,7 @@ export function siteView(site: CloudflareSite, access: SiteAccessView): SiteView
     since: site.maintenanceSince,
     reason: site.maintenanceReason,
     ruleIds: site.maintenanceRules.map((rule) => rule.id),
+    pageBranding: site.pageBranding,
   };
 }
 

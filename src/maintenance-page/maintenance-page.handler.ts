@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { retryAfterSeconds } from './maintenance-page.html.js';
 import { type MaintenancePageService, pageDomain, type SitePage } from './maintenance-page.service.js';
-import { type PageBody, pageBody } from './page-body.js';
+import { pickLanguage } from './page-language.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from './render-page.js';
+import { retryAfterSeconds } from './retry-after.js';
 
 /** The paths Nest's @Get('maintenance') answered: Express matches them without case and with a trailing slash. */
 const PAGE_PATHS = new Set(['/maintenance', '/maintenance/']);
@@ -9,7 +10,8 @@ const PAGE_PATHS = new Set(['/maintenance', '/maintenance/']);
 const FIXED_HEADERS = {
   'Content-Type': 'text/html; charset=utf-8',
   'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy': PAGE_CONTENT_SECURITY_POLICY,
+  Vary: 'Accept-Language',
 };
 
 /** The `site` parameter, when the query holds exactly one. */
@@ -32,13 +34,12 @@ function pathOf(url: string): string {
  * (docs/cloudflare-facts.md#page-rules).
  */
 export function maintenancePageHandler(pages: MaintenancePageService, defaultRetryAfterSeconds: number) {
-  let generic: PageBody | undefined;
-
-  const answer = (request: IncomingMessage, response: ServerResponse, page: SitePage | undefined) => {
-    const body = page ? page.body : (generic ??= pageBody(null));
+  const answer = (request: IncomingMessage, response: ServerResponse, known: SitePage | undefined) => {
+    const page = known ?? pages.generic();
+    const body = page.body(pickLanguage(request.headers['accept-language'], page.languages));
     response.writeHead(503, {
       ...FIXED_HEADERS,
-      'Retry-After': String(retryAfterSeconds(page?.view ?? null, new Date(), defaultRetryAfterSeconds)),
+      'Retry-After': String(retryAfterSeconds(page.view, new Date(), defaultRetryAfterSeconds)),
       ETag: body.etag,
       'Content-Length': body.bytes.length,
     });

@@ -7,8 +7,9 @@ import { SitesModule } from '../sites/sites.module.js';
 import { HealthController } from './health.controller.js';
 import { maintenancePageHandler } from './maintenance-page.handler.js';
 import { MaintenancePageService } from './maintenance-page.service.js';
+import { PageBrandingModule } from './page-branding.module.js';
 
-@Module({ imports: [SitesModule, SchedulesModule], controllers: [HealthController], providers: [MaintenancePageService] })
+@Module({ imports: [SitesModule, SchedulesModule, PageBrandingModule], controllers: [HealthController], providers: [MaintenancePageService] })
 export class MaintenancePageModule {
   /** Ahead of every Nest route and middleware: the page is the one path that carries visitor traffic. */
   static mount(app: NestExpressApplication): void {

@@ -5,7 +5,10 @@ import { DatabaseHealth } from '../database/database-health.js';
 import { WindowStore } from '../schedules/window-store.js';
 import { normaliseHost } from '../sites/site-input.validation.js';
 import { SiteRepository } from '../sites/site.repository.js';
+import { mergeBranding, type PageBranding } from './branding.js';
 import { type PageBody, pageBody } from './page-body.js';
+import { PageDefaultsStore } from './page-defaults.store.js';
+import { pageLanguages, renderMaintenancePage } from './render-page.js';
 import { SnapshotRefresh } from './snapshot-refresh.js';
 
 export interface ActiveWindowView {
@@ -15,24 +18,52 @@ export interface ActiveWindowView {
   timezone: string;
 }
 
-/** Everything a site's maintenance page shows; what is added here (a site's branding) is loaded in `load`. */
+/** Everything a site's maintenance page shows; what is added here is loaded in `load`. */
 export interface MaintenancePageView {
+  domain: string;
   siteName: string;
   /** The active window covering the site that ends last, if any. */
   window: ActiveWindowView | null;
   /** The reason the site was put into maintenance with, while it is in (shown when no window's message says more). */
   reason: string | null;
+  /** The site's branding merged over the global default. */
+  branding: PageBranding;
 }
 
-/** A site's page in the snapshot; its bytes are rendered at the first visit and kept with it. */
+/** A site's page in the snapshot; its bytes in each language are rendered at the first visit and kept with it. */
 export class SitePage {
-  private rendered?: PageBody;
+  private readonly rendered = new Map<string, PageBody>();
+  readonly languages: string[];
 
-  constructor(readonly view: MaintenancePageView) {}
-
-  get body(): PageBody {
-    return (this.rendered ??= pageBody(this.view));
+  constructor(readonly view: MaintenancePageView) {
+    this.languages = pageLanguages(view.branding);
   }
+
+  /** In a language of `languages` (pickLanguage). */
+  body(language: string): PageBody {
+    let body = this.rendered.get(language);
+    if (!body) {
+      const { domain, siteName, window, reason, branding } = this.view;
+      body = pageBody(
+        renderMaintenancePage({
+          domain,
+          siteName,
+          branding,
+          message: window?.message?.trim() || reason,
+          endsAt: window?.endsAt ?? null,
+          timezone: window?.timezone,
+          language,
+        }),
+      );
+      this.rendered.set(language, body);
+    }
+    return body;
+  }
+}
+
+/** The page of a site the snapshot does not know (or of no site): the default branding, no window. */
+function genericPage(branding: PageBranding): SitePage {
+  return new SitePage({ domain: '', siteName: 'This site', window: null, reason: null, branding });
 }
 
 /** The channel (and sequence) that migrations/1796590162625-site-page-changes.ts signals. */
@@ -60,12 +91,14 @@ export class MaintenancePageService implements OnApplicationBootstrap, OnApplica
   private readonly logger = new Logger(MaintenancePageService.name);
   private readonly refresh = new SnapshotRefresh(() => this.load(), this.logger);
   private pages = new Map<string, SitePage>();
+  private genericPage = genericPage({});
   private feed?: ChangeFeed;
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly sites: SiteRepository,
     private readonly windows: WindowStore,
+    private readonly pageDefaults: PageDefaultsStore,
     private readonly feeds: ChangeFeeds,
     private readonly health: DatabaseHealth,
   ) {}
@@ -93,6 +126,11 @@ export class MaintenancePageService implements OnApplicationBootstrap, OnApplica
     return this.pages.get(domain);
   }
 
+  /** The page for an unknown site or none. */
+  generic(): SitePage {
+    return this.genericPage;
+  }
+
   /**
    * What a visitor waits for so that the page shows every change committed before the visit: the change
    * feed catching up (one shared round trip, docs/maintenance-page.md#read-your-writes), then the load of
@@ -105,10 +143,20 @@ export class MaintenancePageService implements OnApplicationBootstrap, OnApplica
 
   /** Reads the whole snapshot from the tables' owners and replaces the old one in one step. */
   async load(): Promise<void> {
-    const [sites, windows] = await Promise.all([this.sites.pageRows(), this.windows.activeWindowsBySite()]);
+    const [sites, windows, defaults] = await Promise.all([this.sites.pageRows(), this.windows.activeWindowsBySite(), this.pageDefaults.get()]);
     const windowOf = new Map(windows.map(({ siteId, ...window }) => [siteId, window]));
     this.pages = new Map(
-      sites.map((site) => [site.domain, new SitePage({ siteName: site.name, window: windowOf.get(site.id) ?? null, reason: site.reason })]),
+      sites.map((site) => [
+        site.domain,
+        new SitePage({
+          domain: site.domain,
+          siteName: site.name,
+          window: windowOf.get(site.id) ?? null,
+          reason: site.reason,
+          branding: mergeBranding(defaults, site.branding),
+        }),
+      ]),
     );
+    this.genericPage = genericPage(defaults);
   }
 }

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { maintenancePageHtml } from './maintenance-page.html.js';
-import type { MaintenancePageView } from './maintenance-page.service.js';
 
 /** A page's bytes, ready to send, with their entity tag. */
 export interface PageBody {
@@ -8,9 +6,9 @@ export interface PageBody {
   etag: string;
 }
 
-/** Renders the page once; a weak tag of its length and hash, as Express tagged it. */
-export function pageBody(view: MaintenancePageView | null): PageBody {
-  const bytes = Buffer.from(maintenancePageHtml(view));
+/** A weak tag of the page's length and hash, as Express tagged it. */
+export function pageBody(html: string): PageBody {
+  const bytes = Buffer.from(html);
   const hash = createHash('sha1').update(bytes).digest('base64').slice(0, 27);
   return { bytes, etag: `W/"${bytes.length.toString(16)}-${hash}"` };
 }

@@ -4,6 +4,8 @@ import type { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js'
 import { isZoneInvisible } from '../cloudflare/zone-visibility.js';
 import { ConflictError, ValidationError } from '../common/errors.js';
 import { TEXT_BOUNDS } from '../common/free-text.validation.js';
+import { applyBrandingChanges, type BrandingChanges, hasBrandingChanges } from '../maintenance-page/branding-changes.js';
+import { sameBranding } from '../maintenance-page/branding.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
@@ -26,6 +28,8 @@ export interface SiteChanges extends AccessChanges {
   maintenanceUrl?: string | null;
   active?: boolean;
   apiKeyName?: string;
+  /** The site's maintenance page branding; `reset` returns it to the global default. */
+  page?: BrandingChanges;
 }
 
 export interface SiteUpdateResult {
@@ -63,8 +67,10 @@ export class SiteSettingsService {
     }
     const name = changes.name === undefined ? site.name : parseSiteName(changes.name);
     if (!name) throw new ValidationError(`The site name is blank: give 1–${TEXT_BOUNDS.siteName} characters, or leave the name as it is.`, { field: 'name' });
+    const pageBranding = hasBrandingChanges(changes.page) ? applyBrandingChanges(site.pageBranding, changes.page) : site.pageBranding;
     const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
     const changed = [...this.describeChanges(site, rules, name, changes.active, apiKey?.id), ...access.changed];
+    if (!sameBranding(site.pageBranding, pageBranding)) changed.push('page branding');
     if (changed.length === 0) return { site, changed, rulesReapplied: false, newBypassSecret: null };
 
     if (changes.active === false && site.maintenanceState !== 'off') {
@@ -91,6 +97,7 @@ export class SiteSettingsService {
       isActive: active,
       inactiveReason,
       apiKeyId: apiKey?.id ?? site.apiKeyId,
+      pageBranding,
       ...rules,
       ...access.settings,
     }, access.audit === null ? undefined : { domain: site.domain, actor, reason: access.audit });

@@ -9,6 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { CloudflareApiKey } from '../api-keys/cloudflare-api-key.entity.js';
+import type { PageBranding } from '../maintenance-page/branding.js';
 import type { SiteEngine } from './site-engine.js';
 
 /**
@@ -73,6 +74,10 @@ export class CloudflareSite extends BaseEntity {
   /** Path prefixes never redirected (redirect_rule engine only). */
   @Column({ name: 'excluded_paths', type: 'text', array: true, default: () => "'{/.well-known/acme-challenge/}'" })
   excludedPaths: string[];
+
+  /** The site's own maintenance page branding, valid as saved (branding.ts); null: the global default alone. */
+  @Column({ name: 'page_branding', type: 'jsonb', nullable: true })
+  pageBranding: PageBranding | null;
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive: boolean;

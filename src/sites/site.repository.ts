@@ -7,6 +7,7 @@ import { currentProcessOwner } from '../common/process-owner.js';
 import { shutdownGate } from '../common/shutdown-gate.js';
 import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
+import type { PageBranding } from '../maintenance-page/branding.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from './cloudflare-site.entity.js';
 import { SiteSyncStore } from './site-sync.store.js';
 import type { SiteEngine } from './site-engine.js';
@@ -31,6 +32,8 @@ export interface SitePageRow {
   name: string;
   /** The reason given when the site was put into maintenance, while it is in. */
   reason: string | null;
+  /** The site's own page branding; null: the global default. */
+  branding: PageBranding | null;
 }
 
 export interface SiteCounts {
@@ -118,7 +121,7 @@ export class SiteRepository implements KeySites {
 
   /** Every site, as the maintenance page snapshot holds it (src/maintenance-page/maintenance-page.service.ts). */
   pageRows(): Promise<SitePageRow[]> {
-    return this.dataSource.query(`SELECT id, domain, name, CASE maintenance_state WHEN 'on' THEN maintenance_reason END AS reason FROM cloudflare_sites`);
+    return this.dataSource.query(`SELECT id, domain, name, CASE maintenance_state WHEN 'on' THEN maintenance_reason END AS reason, page_branding AS branding FROM cloudflare_sites`);
   }
 
   /** Counted over the sites of `scope` (every site when omitted). */
@@ -209,7 +212,7 @@ export class SiteRepository implements KeySites {
   async saveSettings(
     siteId: string,
     state: MaintenanceState,
-    settings: RuleSettings & AccessSettings & Pick<CloudflareSite, 'name' | 'isActive' | 'inactiveReason' | 'apiKeyId'>,
+    settings: RuleSettings & AccessSettings & Pick<CloudflareSite, 'name' | 'isActive' | 'inactiveReason' | 'apiKeyId' | 'pageBranding'>,
     audit?: Omit<LogSubject, 'action' | 'siteId'> & { reason: string },
   ): Promise<CloudflareSite | null> {
     const saved = await this.dataSource.transaction(async (manager) => {
@@ -217,7 +220,8 @@ export class SiteRepository implements KeySites {
         `UPDATE cloudflare_sites
             SET name = $3, is_active = $4, inactive_reason = $5, api_key_id = $6,
                 include_subdomains = $7, subdomain_list = $8::text[], maintenance_url = $9,
-                engine = $10, bypass_ips = $11::text[], bypass_secret_cipher = $12, excluded_paths = $13::text[], updated_at = now()
+                engine = $10, bypass_ips = $11::text[], bypass_secret_cipher = $12, excluded_paths = $13::text[],
+                page_branding = $14::jsonb, updated_at = now()
           WHERE id = $1 AND maintenance_state = $2
           RETURNING id`,
         [
@@ -234,6 +238,7 @@ export class SiteRepository implements KeySites {
           settings.bypassIps,
           settings.bypassSecretCipher,
           settings.excludedPaths,
+          settings.pageBranding === null ? null : JSON.stringify(settings.pageBranding),
         ],
       );
       if (rows.length && audit) await this.logs.settingsChanged({ ...audit, siteId }, manager);

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { ChangeFeeds } from '../../src/database/change-feeds.js';
 import { DatabaseHealth } from '../../src/database/database-health.js';
 import { MaintenancePageService } from '../../src/maintenance-page/maintenance-page.service.js';
-import { retryAfterSeconds } from '../../src/maintenance-page/maintenance-page.html.js';
+import { PageDefaultsStore } from '../../src/maintenance-page/page-defaults.store.js';
+import { retryAfterSeconds } from '../../src/maintenance-page/retry-after.js';
 import type { WindowEvent } from '../../src/notifications/window-event.js';
 import { ScheduledMaintenance } from '../../src/schedules/scheduled-maintenance.entity.js';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 /** What the maintenance page shows of a site now: a snapshot loaded afresh. */
 async function pageOf(ctx: TestContext, domain: string) {
-  const pages = new MaintenancePageService(ctx.app.get(SiteRepository), ctx.app.get(WindowStore), ctx.app.get(ChangeFeeds), ctx.app.get(DatabaseHealth));
+  const pages = new MaintenancePageService(ctx.app.get(SiteRepository), ctx.app.get(WindowStore), ctx.app.get(PageDefaultsStore), ctx.app.get(ChangeFeeds), ctx.app.get(DatabaseHealth));
   await pages.load();
   return pages.find(domain)?.view ?? null;
 }

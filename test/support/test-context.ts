@@ -11,6 +11,8 @@ import { DatabaseModule } from '../../src/database/database.module.js';
 import { LogsModule } from '../../src/logs/logs.module.js';
 import { LogsService } from '../../src/logs/logs.service.js';
 import { MaintenanceModule } from '../../src/maintenance/maintenance.module.js';
+import { PageBrandingModule } from '../../src/maintenance-page/page-branding.module.js';
+import { PageBrandingService } from '../../src/maintenance-page/page-branding.service.js';
 import { BulkOperationsService } from '../../src/maintenance/bulk-operations.service.js';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service.js';
 import { WebhookNotifier } from '../../src/notifications/webhook.notifier.js';
@@ -59,6 +61,7 @@ class ServicesUnderTest {
         MaintenanceModule,
         SchedulesModule,
         ApiTokensModule,
+        PageBrandingModule,
       ],
     };
   }
@@ -87,6 +90,7 @@ export interface TestContext {
   maintenance: MaintenanceService;
   reconcile: ReconcileService;
   siteSettings: SiteSettingsService;
+  pageBranding: PageBrandingService;
   bulk: BulkOperationsService;
   selection: SiteSelectionService;
   schedules: ScheduledMaintenanceService;
@@ -114,6 +118,7 @@ export async function createTestContext(env: Record<string, string>): Promise<Te
     maintenance: app.get(MaintenanceService),
     reconcile: app.get(ReconcileService),
     siteSettings: app.get(SiteSettingsService),
+    pageBranding: app.get(PageBrandingService),
     bulk: app.get(BulkOperationsService),
     selection: app.get(SiteSelectionService),
     schedules: app.get(ScheduledMaintenanceService),

@@ -16,6 +16,7 @@ const site = {
   rules: [],
   engine: 'page_rules',
   access: { bypassIps: [], bypassIpsFrom: 'default', bypassSecret: null, excludedPaths: ['/.well-known/acme-challenge/'] },
+  pageBranding: { title: 'Back soon', primaryColor: '#ff6600', translations: { fr: { title: 'Bientôt de retour' } } },
 };
 
 describe("the check of our API's answers against its OpenAPI document", () => {

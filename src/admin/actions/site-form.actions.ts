@@ -5,6 +5,7 @@ import { SitesService } from '../../sites/sites.service.js';
 import { actorOf, type AdminServices } from '../admin-services.js';
 import { formError } from '../notices.js';
 import { type AdminAction, deletion, textField } from './action-kit.js';
+import { brandingFromForm } from './page-branding-form.js';
 import { siteOfRecord } from './site-of-record.js';
 
 /** Where a service's input and the form's property are named differently. */
@@ -80,6 +81,7 @@ export function editSiteAction(services: AdminServices): AdminAction {
           engine: textField(request, 'engine') || undefined,
           bypassIps: listField(request, 'bypassIpList'),
           excludedPaths: listField(request, 'excludedPathList'),
+          page: brandingFromForm((name) => textField(request, name)),
         };
         const site = await siteOfRecord(services, context);
         const { changed, rulesReapplied } = await services.get(SiteSettingsService).update(site, changes, actorOf(context));

@@ -13,4 +13,6 @@ export const Components = {
   LiveStatus: add('LiveStatus', 'live-status'),
   SiteActivity: add('SiteActivity', 'site-activity'),
   Dashboard: add('Dashboard', 'dashboard'),
+  PageField: add('PageField', 'page-field'),
+  PagePreview: add('PagePreview', 'page-preview'),
 };

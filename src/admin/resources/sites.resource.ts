@@ -1,5 +1,6 @@
 import { type ActionResponse, type After, flat } from 'adminjs';
 import { LogsService } from '../../logs/logs.service.js';
+import type { PageBranding } from '../../maintenance-page/branding.js';
 import { CloudflareSite, MAINTENANCE_STATES, type OwnedRule } from '../../sites/cloudflare-site.entity.js';
 import { BYPASS_SECRET_MASK } from '../../sites/bypass-secret.js';
 import { bypassSummary, SiteAccessResolver } from '../../sites/site-access.js';
@@ -7,6 +8,7 @@ import { siteCoverage } from '../../sites/site-coverage.js';
 import { ENGINE_LABELS, ENGINE_SUMMARIES, engineExpressesAccess, SITE_ENGINES, type SiteEngine } from '../../sites/site-engine.js';
 import type { AdminServices } from '../admin-services.js';
 import { bulkSiteAction, disableMaintenanceAction, enableMaintenanceAction, reconcileAction } from '../actions/site-maintenance.actions.js';
+import { brandingFormParams, PAGE_FORM_PROPERTIES } from '../actions/page-branding-form.js';
 import { createSiteAction, editSiteAction, removeSiteAction } from '../actions/site-form.actions.js';
 import { liveStatusAction } from '../actions/site-live-status.action.js';
 import { discoverAllSitesAction, syncSiteAction } from '../actions/site-sync.actions.js';
@@ -18,6 +20,54 @@ import { type AdminResource, OFF, recordsOf } from './admin-resource.js';
 
 const VIRTUAL = { type: 'string', isSortable: false } as const;
 const ONLY_SHOWN = { list: true, show: true, edit: false, filter: false };
+const ONLY_EDITED = { list: false, show: false, edit: true, filter: false };
+/** Branding fields: handed to the form at each keystroke, for the live preview (components/page-field.tsx). */
+const PAGE_FIELD = { type: 'string', isSortable: false, isVisible: ONLY_EDITED, components: { edit: Components.PageField } } as const;
+const TEXTAREA = { ...PAGE_FIELD, type: 'textarea' } as const;
+
+const BRANDING_LABELS: Record<string, string> = {
+  title: 'title',
+  message: 'message',
+  logoUrl: 'logo',
+  contactUrl: 'contact link',
+  primaryColor: 'primary colour',
+  backgroundColor: 'background colour',
+  textColor: 'text colour',
+  template: 'template',
+};
+
+/** "its own title, logo; translations: fr, de, over the default". */
+function brandingSummary(branding: PageBranding | null): string {
+  if (!branding) return 'the default';
+  const set = Object.keys(branding).filter((key) => key !== 'translations').map((key) => BRANDING_LABELS[key] ?? key);
+  const languages = Object.keys(branding.translations ?? {});
+  const parts = [set.length ? `its own ${set.join(', ')}` : '', languages.length ? `translations: ${languages.join(', ')}` : ''].filter(Boolean);
+  return `${parts.join('; ')}, over the default`;
+}
+
+/** The maintenance page's branding on the edit form: a site's own fields, empty where the default shows. */
+const BRANDING_PROPERTIES = {
+  pageTitle: { ...PAGE_FIELD, description: 'The heading. Empty: "<site> is down for maintenance" (or the default\'s).' },
+  pageMessage: { ...TEXTAREA, description: "Shown when no window's message or reason says more." },
+  pageLogoUrl: { ...PAGE_FIELD, description: 'An https:// image shown above the heading.' },
+  pagePrimaryColor: { ...PAGE_FIELD, description: 'Accent colour, #rgb or #rrggbb.' },
+  pageBackgroundColor: { ...PAGE_FIELD, description: 'Background colour, #rgb or #rrggbb.' },
+  pageTextColor: { ...PAGE_FIELD, description: 'Text colour, #rgb or #rrggbb.' },
+  pageContactUrl: { ...PAGE_FIELD, description: 'A "Contact us" link: https:// or mailto:.' },
+  pageTemplate: {
+    ...TEXTAREA,
+    description:
+      'Optional: a whole HTML page in place of the design, with {{site}}, {{title}}, {{message}}, {{ends_at}}, {{contact_url}}, {{logo_url}}. ' +
+      'HTML and CSS only: scripts, event handlers, javascript: URLs, frames and refresh redirects are refused.',
+  },
+  pageTranslations: {
+    ...TEXTAREA,
+    description: 'One line per language: "fr: Bientôt de retour | Le site revient dans une heure." (title | message). Visitors get the one their browser asks for.',
+  },
+  pagePreview: { ...VIRTUAL, isVisible: ONLY_EDITED, components: { edit: Components.PagePreview }, custom: { of: 'site' } },
+  pageBrandingSummary: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
+  pageBranding: { isVisible: false },
+};
 
 /** What the list, the record page and the edit form show that is not a column: derived from the columns and the audit log. */
 function computedParams(services: AdminServices): After<ActionResponse> {
@@ -40,6 +90,9 @@ function computedParams(services: AdminServices): After<ActionResponse> {
       params.exclusions = excludedPaths.length ? excludedPaths.join(', ') : 'none';
       params.bypassIpList = bypassIps === null ? '' : bypassIps.length ? bypassIps.join(', ') : 'none';
       params.excludedPathList = excludedPaths.length ? excludedPaths.join(', ') : 'none';
+      const branding = (flat.get(params, 'pageBranding') as PageBranding | null | undefined) ?? null;
+      Object.assign(params, brandingFormParams(branding));
+      params.pageBrandingSummary = brandingSummary(branding);
     }
     return response;
   };
@@ -81,6 +134,7 @@ export function sitesResource(services: AdminServices): AdminResource {
         'zonePlan',
         'pageRuleQuota',
         'lastSyncedAt',
+        'pageBrandingSummary',
         'recentActivity',
       ],
       editProperties: ['domain', 'name', 'subdomains', 'maintenanceUrl', 'apiKeyId', 'zoneId', 'isActive'],
@@ -123,6 +177,7 @@ export function sitesResource(services: AdminServices): AdminResource {
         rules: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
         lastMaintenanceAt: { ...VIRTUAL, type: 'datetime', isVisible: ONLY_SHOWN },
         recentActivity: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false }, components: { show: Components.SiteActivity } },
+        ...BRANDING_PROPERTIES,
       },
       actions: {
         list: { after },
@@ -132,7 +187,7 @@ export function sitesResource(services: AdminServices): AdminResource {
         edit: {
           ...editSiteAction(services),
           after,
-          layout: ['name', 'subdomains', 'maintenanceUrl', 'engine', 'bypassIpList', 'excludedPathList', 'apiKeyId', 'isActive'],
+          layout: ['name', 'subdomains', 'maintenanceUrl', 'engine', 'bypassIpList', 'excludedPathList', 'apiKeyId', 'isActive', ...PAGE_FORM_PROPERTIES, 'pagePreview'],
         },
         delete: removeSiteAction(services),
         bulkDelete: OFF,
@@ -189,6 +244,17 @@ export function sitesResource(services: AdminServices): AdminResource {
         zoneId: 'Zone id',
         pageRuleQuota: 'Page Rule quota',
         recentActivity: 'Recent activity',
+        pageTitle: 'Page title',
+        pageMessage: 'Page message',
+        pageLogoUrl: 'Page logo URL',
+        pagePrimaryColor: 'Page primary colour',
+        pageBackgroundColor: 'Page background colour',
+        pageTextColor: 'Page text colour',
+        pageContactUrl: 'Page contact URL',
+        pageTemplate: 'Page template',
+        pageTranslations: 'Page translations',
+        pagePreview: 'Maintenance page preview',
+        pageBrandingSummary: 'Maintenance page',
       },
       actions: {
         enableMaintenance: 'Enable maintenance',

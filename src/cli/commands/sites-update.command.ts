@@ -9,6 +9,8 @@ import { engineHelp } from '../../sites/site-engine.js';
 import { SitesService } from '../../sites/sites.service.js';
 import { cliActor } from '../actor.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
+import type { BrandingChanges } from '../../maintenance-page/branding-changes.js';
+import { brandingChanges } from '../branding-options.js';
 import { OutputCommand } from '../json-option.js';
 import { siteView } from '../site-view.js';
 
@@ -30,6 +32,38 @@ interface SitesUpdateOptions extends OutputOptions {
   /** A list, or false for `--no-exclude-path`. */
   excludePath?: string | false;
   defaultExcludePath?: boolean;
+  pageTitle?: string;
+  pageMessage?: string;
+  pageLogoUrl?: string;
+  pageContactUrl?: string;
+  pagePrimaryColor?: string;
+  pageBackgroundColor?: string;
+  pageTextColor?: string;
+  /** A file, or false for `--no-page-template`. */
+  pageTemplate?: string | false;
+  pageLanguage?: string;
+  removePageLanguage?: string;
+  /** Commander's `--no-page-branding`: false when given, else true. */
+  pageBranding?: boolean;
+}
+
+function pageChanges(options: SitesUpdateOptions): Promise<BrandingChanges | undefined> {
+  return brandingChanges(
+    {
+      title: options.pageTitle,
+      message: options.pageMessage,
+      logoUrl: options.pageLogoUrl,
+      contactUrl: options.pageContactUrl,
+      primaryColor: options.pagePrimaryColor,
+      backgroundColor: options.pageBackgroundColor,
+      textColor: options.pageTextColor,
+      template: options.pageTemplate,
+      language: options.pageLanguage,
+      removeLanguage: options.removePageLanguage,
+      reset: options.pageBranding === false ? true : undefined,
+    },
+    (name) => (name === 'remove-language' ? '--remove-page-language' : `--page-${name}`),
+  );
 }
 
 function exclusive(options: SitesUpdateOptions, a: keyof SitesUpdateOptions, b: keyof SitesUpdateOptions, flags: string): void {
@@ -108,7 +142,7 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
     await this.output.run(
       options,
       async () => {
-        const changes = changesFrom(options);
+        const changes = { ...changesFrom(options), page: await pageChanges(options) };
         const result = await this.settings.update(await this.sites.findByDomain(domain), changes, cliActor());
         const secret = result.newBypassSecret;
         return {
@@ -206,5 +240,68 @@ export class SitesUpdateCommand extends OutputCommand<SitesUpdateOptions> {
   @Option({ flags: '--default-exclude-path', description: `exclude only ${ACME_CHALLENGE_PATH} (the default)` })
   parseDefaultExcludePath(): boolean {
     return true;
+  }
+
+  @Option({ flags: '--page-title <text>', description: 'maintenance page: the heading (empty: the default)' })
+  parsePageTitle(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--page-message <text>', description: "maintenance page: the message shown when no window's message or reason says more" })
+  parsePageMessage(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--page-logo-url <url>', description: 'maintenance page: an https:// image shown above the heading' })
+  parsePageLogoUrl(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--page-contact-url <url>', description: 'maintenance page: a "Contact us" link (https:// or mailto:)' })
+  parsePageContactUrl(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--page-primary-color <#hex>', description: 'maintenance page: accent colour (#rgb or #rrggbb)' })
+  parsePagePrimaryColor(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--page-background-color <#hex>', description: 'maintenance page: background colour' })
+  parsePageBackgroundColor(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--page-text-color <#hex>', description: 'maintenance page: text colour' })
+  parsePageTextColor(value: string): string {
+    return value;
+  }
+
+  @Option({
+    flags: '--page-template <file>',
+    description: 'maintenance page: a whole HTML page with {{site}}, {{title}}, {{message}}, {{ends_at}}, {{contact_url}}, {{logo_url}} (no scripts)',
+  })
+  parsePageTemplate(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--no-page-template', description: 'maintenance page: back to the default design' })
+  parseNoPageTemplate(): boolean {
+    return false;
+  }
+
+  @Option({ flags: '--page-language <tag>', description: 'maintenance page: --page-title and --page-message set this language\'s translation (fr, pt-BR…)' })
+  parsePageLanguage(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--remove-page-language <tag>', description: "maintenance page: remove this language's translation" })
+  parseRemovePageLanguage(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--no-page-branding', description: "maintenance page: drop the site's own branding and use the global default (`maintenance page-default`)" })
+  parseNoPageBranding(): boolean {
+    return false;
   }
 }

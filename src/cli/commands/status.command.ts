@@ -52,7 +52,8 @@ export class StatusCommand extends OutputCommand<StatusOptions> {
     }
     await this.output.run(
       options,
-      async () => Promise.all((await sites()).map(async (site) => ({ ...(await this.maintenance.getStatus(site)), ...this.access.view(site) }))),
+      async () =>
+        Promise.all((await sites()).map(async (site) => ({ ...(await this.maintenance.getStatus(site)), ...this.access.view(site), pageBranding: site.pageBranding }))),
       (statuses) =>
         table(
           ['Domain', 'Maintenance', 'Since', 'Reason', 'Engine', 'Bypass', 'Rules'],
