@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
+import { PageBrandingModule } from '../maintenance-page/page-branding.module.js';
 import { SitesModule } from '../sites/sites.module.js';
 import { BulkOperationsService } from './bulk-operations.service.js';
 import { EngineSelector } from './engines/engine-selector.js';
@@ -17,7 +18,7 @@ import { WorkerScriptEntries } from './worker-script-entries.service.js';
 import { WorkerScriptsService } from './worker-scripts.service.js';
 
 @Module({
-  imports: [ApiKeysModule, LogsModule, SitesModule],
+  imports: [ApiKeysModule, LogsModule, SitesModule, PageBrandingModule],
   providers: [
     BulkOperationsService,
     MaintenanceService,

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
+import type { PageBranding } from '../maintenance-page/branding.js';
+import { PageBrandingService } from '../maintenance-page/page-branding.service.js';
+import { pageLanguages, renderMaintenancePage } from '../maintenance-page/render-page.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { type SiteAccess, SiteAccessResolver } from '../sites/site-access.js';
 import { SiteRepository } from '../sites/site.repository.js';
 import { ACTIVE_WINDOWS, type ActiveWindowOfSite, type ActiveWindows } from './active-windows.js';
-import { pageLanguages, renderMaintenancePage } from './engines/worker/contract-placeholders.js';
 import { type WorkerSiteEntry, workerSiteEntry } from './engines/worker/worker-site-entry.js';
 import { WORKER_ROUTE_TARGET_PREFIX } from './engines/worker/worker-route-target.js';
 import type { WorkerScriptDirectory } from './engines/worker/worker-script-directory.js';
@@ -22,30 +24,29 @@ export class WorkerScriptEntries implements WorkerScriptDirectory {
     private readonly sites: SiteRepository,
     private readonly access: SiteAccessResolver,
     @Inject(ACTIVE_WINDOWS) private readonly windows: ActiveWindows,
+    private readonly branding: PageBrandingService,
   ) {}
 
   async entries(accountId: string, except?: string): Promise<WorkerSiteEntry[]> {
     const sites = await this.sites.inMaintenanceOfAccount(accountId, 'worker', WORKER_ROUTE_TARGET_PREFIX, except);
     const windows = await this.windows.activeWindowsOf(sites.map((site) => site.id));
-    return sites.map((site) => this.entry(site, this.access.resolve(site), windows.get(site.id)));
+    return Promise.all(sites.map(async (site) => this.entry(site, this.access.resolve(site), windows.get(site.id), await this.branding.brandingOf(site))));
   }
 
   async entryFor(site: CloudflareSite, access: SiteAccess): Promise<WorkerSiteEntry> {
     const windows = await this.windows.activeWindowsOf([site.id]);
-    return this.entry(site, access, windows.get(site.id));
+    return this.entry(site, access, windows.get(site.id), await this.branding.brandingOf(site));
   }
 
   rememberAccount(siteId: string, accountId: string): Promise<void> {
     return this.sites.rememberAccount(siteId, accountId);
   }
 
-  private entry(site: CloudflareSite, access: SiteAccess, window: ActiveWindowOfSite | undefined): WorkerSiteEntry {
+  private entry(site: CloudflareSite, access: SiteAccess, window: ActiveWindowOfSite | undefined, branding: PageBranding): WorkerSiteEntry {
     const endsAt = window?.endsAt ?? null;
     const message = window?.message ?? site.maintenanceReason;
-    const branding = {};
-    const pages = Object.fromEntries(
-      pageLanguages(branding).map((language) => [language, renderMaintenancePage({ domain: site.domain, branding, message, endsAt, language })]),
-    );
+    const page = { domain: site.domain, siteName: site.name, branding, message, endsAt, timezone: window?.timezone };
+    const pages = Object.fromEntries(pageLanguages(branding).map((language) => [language, renderMaintenancePage({ ...page, language })]));
     return workerSiteEntry({
       siteId: site.id,
       settings: site,

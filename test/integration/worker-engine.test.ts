@@ -375,6 +375,24 @@ describe('the worker engine: what the script shows', () => {
     expect(script(account)!.source).not.toContain(window.endsAt.toISOString());
   });
 
+  it("re-deploys the script with the site's branded page, in each of its languages, when the branding changes", async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('brand-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const routes = ourRoutes(zone.id);
+    const mark = fake.exchanges.length;
+
+    await ctx.siteSettings.update(await reload(site), { page: { title: 'Back at <noon>', translations: { fr: { title: 'De retour à midi' } } } }, ACTOR);
+
+    const source = script(account)!.source;
+    expect(source).toContain('Back at &lt;noon&gt;');
+    expect(source).not.toContain('Back at <noon>');
+    expect(source).toContain('De retour à midi');
+    expect(writesSince(mark).map((exchange) => exchange.method)).toEqual(['PUT']);
+    expect(ourRoutes(zone.id)).toEqual(routes);
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+
   it('re-deploys the script, keeping the routes, when the bypass of a site in maintenance changes', async () => {
     const account = newAccount();
     const { zone, site } = await workerSite('access-shop.com', account);

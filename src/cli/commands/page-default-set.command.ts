@@ -1,5 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { PageBrandingService } from '../../maintenance-page/page-branding.service.js';
+import { WorkerScriptsService } from '../../maintenance/worker-scripts.service.js';
 import { brandingChanges, type BrandingFlags } from '../branding-options.js';
 import { brandingLines } from '../branding-view.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
@@ -18,6 +19,7 @@ interface PageDefaultSetOptions extends OutputOptions, Omit<BrandingFlags, 'temp
 export class PageDefaultSetCommand extends OutputCommand<PageDefaultSetOptions> {
   constructor(
     private readonly branding: PageBrandingService,
+    private readonly workerScripts: WorkerScriptsService,
     private readonly output: CliOutput,
   ) {
     super();
@@ -29,7 +31,10 @@ export class PageDefaultSetCommand extends OutputCommand<PageDefaultSetOptions> 
       async () => {
         const changes = await brandingChanges(flags, (name) => `--${name}`);
         if (!changes) throw new ValidationError('Nothing to change: give at least one of the flags (see `maintenance page-default set --help`).');
-        return this.branding.updateDefault(changes);
+        const updated = await this.branding.updateDefault(changes);
+        // The default is on the page of every site whose own branding leaves a field to it, the worker engine's included.
+        if (updated.changed) await this.workerScripts.refreshAll();
+        return updated;
       },
       ({ branding, changed }) => `${changed ? 'Saved' : 'Nothing to change in'} the default maintenance page branding:\n${brandingLines(branding)}`,
     );
