@@ -1,5 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
 import { PageBrandingService } from '../../maintenance-page/page-branding.service.js';
+import { cliActor } from '../actor.js';
 import { brandingChanges, type BrandingFlags } from '../branding-options.js';
 import { brandingLines } from '../branding-view.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
@@ -29,7 +30,7 @@ export class PageDefaultSetCommand extends OutputCommand<PageDefaultSetOptions> 
       async () => {
         const changes = await brandingChanges(flags, (name) => `--${name}`);
         if (!changes) throw new ValidationError('Nothing to change: give at least one of the flags (see `maintenance page-default set --help`).');
-        return this.branding.updateDefault(changes);
+        return this.branding.updateDefault(changes, cliActor());
       },
       ({ branding, changed }) => `${changed ? 'Saved' : 'Nothing to change in'} the default maintenance page branding:\n${brandingLines(branding)}`,
     );
