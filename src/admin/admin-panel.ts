@@ -24,6 +24,7 @@ import { httpGuards } from './http-guards.js';
 import { LoginThrottle } from './login-throttle.js';
 import { logoutRoutes } from './logout-routes.js';
 import { pagePreviewRoute } from './page-preview-route.js';
+import { PAGE_DEFAULT_LABEL, PAGE_DEFAULT_PAGE, pageDefaultPage } from './pages/page-default.page.js';
 import { adminErrorHandler } from './request-errors.js';
 import type { AdminResource } from './resources/admin-resource.js';
 import { adminUsersResource } from './resources/admin-users.resource.js';
@@ -69,6 +70,7 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
     logoutPath: `${ADMIN_ROOT_PATH}/logout`,
     componentLoader,
     resources: panelResources.map(({ labels: _labels, permissions: _permissions, ...resource }) => resource),
+    pages: { [PAGE_DEFAULT_PAGE]: pageDefaultPage(services) },
     dashboard: {
       component: Components.Dashboard,
       handler: (_request, _response, context) => services.get(DashboardService).summary(restrictedScope(context.currentAdmin) ?? undefined),
@@ -113,10 +115,11 @@ export async function createAdminPanel({ config, dataSource, services, sessionSe
 function locale(panelResources: AdminResource[]): AdminJSOptions['locale'] {
   const ids = panelResources.map(({ resource }) => (resource as Resource).id());
   const en: LocaleTranslations = {
-    labels: Object.fromEntries(panelResources.map(({ labels }, index) => [ids[index], labels.name])),
+    labels: { ...Object.fromEntries(panelResources.map(({ labels }, index) => [ids[index], labels.name])), pages: 'Settings' },
     resources: Object.fromEntries(
       panelResources.map(({ labels }, index) => [ids[index], { properties: labels.properties ?? {}, actions: labels.actions ?? {} }]),
     ),
+    pages: { [PAGE_DEFAULT_PAGE]: PAGE_DEFAULT_LABEL },
     components: {
       Login: { welcomeHeader: 'Cloudflare maintenance', welcomeMessage: 'Put sites into maintenance and take them out again.' },
     },

@@ -1,6 +1,9 @@
 import { BaseEntity, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** settings: an operator changed a site's engine or access settings (the reason column says what; never a secret). */
+/**
+ * settings: an operator changed a site's engine, access or page branding settings, or the default page branding
+ * (no site, domain `*`); the reason column says what, never a secret nor a whole template.
+ */
 export const LOG_ACTIONS = ['enable', 'disable', 'sync', 'reconcile', 'settings'] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 export const LOG_OUTCOMES = ['pending', 'success', 'failed', 'skipped'] as const;

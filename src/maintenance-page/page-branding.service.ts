@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { LogsService } from '../logs/logs.service.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
+import { describeBrandingChange } from './branding-audit.js';
 import { type BrandingChanges, applyBrandingChanges } from './branding-changes.js';
-import { mergeBranding, type PageBranding, sameBranding } from './branding.js';
+import { mergeBranding, type PageBranding } from './branding.js';
 import { PageDefaultsStore } from './page-defaults.store.js';
 import { renderMaintenancePage } from './render-page.js';
 
@@ -14,19 +16,26 @@ const PREVIEW_WINDOW_MS = 2 * 60 * 60 * 1000;
  */
 @Injectable()
 export class PageBrandingService {
-  constructor(private readonly defaults: PageDefaultsStore) {}
+  constructor(
+    private readonly defaults: PageDefaultsStore,
+    private readonly logs: LogsService,
+  ) {}
 
   defaultBranding(): Promise<PageBranding> {
     return this.defaults.get();
   }
 
-  /** Validated whole before anything is saved. */
-  async updateDefault(changes: BrandingChanges): Promise<{ branding: PageBranding; changed: boolean }> {
-    const current = await this.defaults.get();
-    const branding = applyBrandingChanges(current, changes) ?? {};
-    const changed = !sameBranding(current, branding);
-    if (changed) await this.defaults.save(branding);
-    return { branding, changed };
+  /**
+   * Validated whole before anything is saved; a change is saved with its audit row (action settings, no site,
+   * domain `*`, as a key's sync row) in one transaction.
+   */
+  updateDefault(changes: BrandingChanges, actor: string): Promise<{ branding: PageBranding; changed: boolean }> {
+    return this.defaults.edit(async (current, manager) => {
+      const branding = applyBrandingChanges(current, changes) ?? {};
+      const reason = describeBrandingChange(current, branding, 'default page');
+      if (reason) await this.logs.settingsChanged({ siteId: null, domain: '*', actor, reason }, manager);
+      return { save: reason ? branding : null, result: { branding, changed: reason !== null } };
+    });
   }
 
   /** What the site's page is rendered with: its own branding over the default. */

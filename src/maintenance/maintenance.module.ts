@@ -15,6 +15,7 @@ import { ReconcileService } from './reconcile.service.js';
 import { SiteSettingsService } from './site-settings.service.js';
 import { TransitionRunner } from './transition-runner.js';
 import { WorkerScriptEntries } from './worker-script-entries.service.js';
+import { PageDefaultSettingsService } from './page-default-settings.service.js';
 import { WorkerScriptsService } from './worker-scripts.service.js';
 
 @Module({
@@ -33,7 +34,8 @@ import { WorkerScriptsService } from './worker-scripts.service.js';
     WorkerScriptEntries,
     { provide: WORKER_SCRIPT_DIRECTORY, useExisting: WorkerScriptEntries },
     WorkerScriptsService,
+    PageDefaultSettingsService,
   ],
-  exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService, EngineSelector, WorkerScriptsService],
+  exports: [BulkOperationsService, MaintenanceService, SiteSettingsService, ReconcileService, EngineSelector, WorkerScriptsService, PageDefaultSettingsService],
 })
 export class MaintenanceModule {}

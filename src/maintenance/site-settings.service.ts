@@ -5,7 +5,7 @@ import { isZoneInvisible } from '../cloudflare/zone-visibility.js';
 import { ConflictError, ValidationError } from '../common/errors.js';
 import { TEXT_BOUNDS } from '../common/free-text.validation.js';
 import { applyBrandingChanges, type BrandingChanges, hasBrandingChanges } from '../maintenance-page/branding-changes.js';
-import { sameBranding } from '../maintenance-page/branding.js';
+import { describeBrandingChange } from '../maintenance-page/branding-audit.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
@@ -70,7 +70,8 @@ export class SiteSettingsService {
     const pageBranding = hasBrandingChanges(changes.page) ? applyBrandingChanges(site.pageBranding, changes.page) : site.pageBranding;
     const apiKey = changes.apiKeyName === undefined ? undefined : await this.apiKeys.findByName(changes.apiKeyName);
     const changed = [...this.describeChanges(site, rules, name, changes.active, apiKey?.id), ...access.changed];
-    if (!sameBranding(site.pageBranding, pageBranding)) changed.push('page branding');
+    const brandingAudit = describeBrandingChange(site.pageBranding, pageBranding, 'page');
+    if (brandingAudit) changed.push('page branding');
     if (changed.length === 0) return { site, changed, rulesReapplied: false, newBypassSecret: null };
 
     if (changes.active === false && site.maintenanceState !== 'off') {
@@ -91,6 +92,7 @@ export class SiteSettingsService {
 
     const active = changes.active ?? site.isActive;
     const inactiveReason = active ? null : changes.active === false ? 'operator' : site.inactiveReason;
+    const audit = [access.audit, brandingAudit].filter(Boolean).join('; ');
     // Conditional on the state seen above, so that a concurrent enable cannot run on half-saved settings.
     const saved = await this.sites.saveSettings(site.id, rulesReapplied ? 'on' : site.maintenanceState, {
       name,
@@ -100,7 +102,7 @@ export class SiteSettingsService {
       pageBranding,
       ...rules,
       ...access.settings,
-    }, access.audit === null ? undefined : { domain: site.domain, actor, reason: access.audit });
+    }, audit ? { domain: site.domain, actor, reason: audit } : undefined);
     if (!saved) throw new ConflictError(`${site.domain} changed state while it was being updated; try again.`);
     // The name and the branding are on the worker engine's page, not in any rule.
     if (changed.includes('name') || changed.includes('page branding')) await this.workerScripts.refreshForSites([site.id]);

@@ -3,6 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cliActor } from '../../src/cli/actor.js';
+import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
 import { cliSuite, refusedWithoutWrites } from '../support/cli-suite.js';
 import { PAGE_BOUND_MS, pageWithin } from '../support/maintenance-page.js';
 import { runCli } from '../support/run-cli.js';
@@ -157,5 +159,56 @@ describe('the global default', () => {
     expect(await cli(['page-default', 'show'])).toBe(
       'The default maintenance page branding:\n  message: The whole fleet is being upgraded.\n  background colour: #101820\n',
     );
+  });
+});
+
+describe('the audit log', () => {
+  const settingsRows = (domain: string) =>
+    suite.db.dataSource.getRepository(MaintenanceLog).find({ where: { action: 'settings', domain }, order: { createdAt: 'ASC' } });
+  const TEMPLATE_MARK = 'only-in-the-template';
+  const longTemplate = () => templateFile('long.html', `<main><h1>{{title}}</h1><p>{{message}}</p><p>${TEMPLATE_MARK} ${'lorem ipsum '.repeat(500)}</p></main>`);
+
+  it("has a row for a site's branding change beside its other settings: what changed, the template named, never its text or a secret", async () => {
+    const updated = JSON.parse(
+      await cli([
+        'sites', 'update', 'plain.test', '--json',
+        '--engine', 'redirect_rule', '--bypass-secret',
+        '--page-title', 'Plain is resting', '--page-primary-color', '#0A0', '--page-template', await longTemplate(),
+      ]),
+    );
+    const secret: string = updated.newBypassSecret.secret;
+    const [row, ...more] = await settingsRows('plain.test');
+    expect(more).toEqual([]);
+    expect(row).toMatchObject({
+      siteId: expect.any(String),
+      outcome: 'success',
+      actor: cliActor(),
+      reason: 'engine page_rules → redirect_rule; bypass secret generated; page title (none) → "Plain is resting"; page primary colour (none) → #0a0; page template set',
+    });
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(JSON.stringify(row)).not.toContain(TEMPLATE_MARK);
+
+    await cli(['sites', 'update', 'plain.test', '--no-page-branding']);
+    expect((await settingsRows('plain.test')).map((log) => log.reason)).toEqual([
+      row.reason,
+      'page title "Plain is resting" → (none); page primary colour #0a0 → (none); page template removed',
+    ]);
+  });
+
+  it("has a row without a site for the default's change, none for a change that changes nothing or is refused", async () => {
+    const before = await settingsRows('*');
+    await cli(['page-default', 'set', '--title', 'Fleet upgrade', '--language', 'de', '--template', await longTemplate()]);
+    await cli(['page-default', 'set', '--background-color', '#101820']);
+    await refusedWithoutWrites(suite, ['page-default', 'set', '--text-color', 'navy'], /The text colour "navy" is not a colour/);
+    const rows = (await settingsRows('*')).slice(before.length);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        siteId: null,
+        outcome: 'success',
+        actor: cliActor(),
+        reason: 'default page template set; default page translations de added',
+      }),
+    ]);
+    expect(JSON.stringify(rows)).not.toContain(TEMPLATE_MARK);
   });
 });

@@ -15,4 +15,5 @@ export const Components = {
   Dashboard: add('Dashboard', 'dashboard'),
   PageField: add('PageField', 'page-field'),
   PagePreview: add('PagePreview', 'page-preview'),
+  PageDefaultForm: add('PageDefaultForm', 'page-default-form'),
 };

@@ -1,5 +1,5 @@
 import { Box, Label, MessageBox, Text } from '@adminjs/design-system';
-import { ApiClient, type BasePropertyProps } from 'adminjs';
+import { ApiClient } from 'adminjs';
 import React, { useEffect, useState } from 'react';
 
 /** The form's branding properties (actions/page-branding-form.ts), sent as typed. */
@@ -11,7 +11,12 @@ const TYPING_PAUSE_MS = 300;
  * (POST /admin/api/page-preview) a moment after each change, shown in a sandboxed frame that runs nothing.
  * A field the server refuses is named under the preview, which keeps the last page it could render.
  */
-const PagePreview: React.FC<BasePropertyProps> = ({ record, property }) => {
+export interface PagePreviewProps {
+  property: { label: string; custom?: { of?: 'site' | 'default' } };
+  record?: { params?: Record<string, unknown> };
+}
+
+const PagePreview: React.FC<PagePreviewProps> = ({ record, property }) => {
   const params = record?.params ?? {};
   const body = JSON.stringify({
     domain: params.domain,

@@ -14,18 +14,14 @@ import { liveStatusAction } from '../actions/site-live-status.action.js';
 import { discoverAllSitesAction, syncSiteAction } from '../actions/site-sync.actions.js';
 import { ADMINISTER, ADMINISTER_EVERY_SITE, OPERATE, READ } from '../access/panel-user.js';
 import { sitesInScope } from '../access/scope-conditions.js';
+import { BRANDING_LABELS, brandingResourceProperties, PAGE_PREVIEW_LABEL } from './page-branding-properties.js';
 import { Components } from '../components/components.js';
 import { SearchableResource } from '../searchable-resource.js';
 import { type AdminResource, OFF, recordsOf } from './admin-resource.js';
 
 const VIRTUAL = { type: 'string', isSortable: false } as const;
 const ONLY_SHOWN = { list: true, show: true, edit: false, filter: false };
-const ONLY_EDITED = { list: false, show: false, edit: true, filter: false };
-/** Branding fields: handed to the form at each keystroke, for the live preview (components/page-field.tsx). */
-const PAGE_FIELD = { type: 'string', isSortable: false, isVisible: ONLY_EDITED, components: { edit: Components.PageField } } as const;
-const TEXTAREA = { ...PAGE_FIELD, type: 'textarea' } as const;
-
-const BRANDING_LABELS: Record<string, string> = {
+const SUMMARY_NAMES: Record<string, string> = {
   title: 'title',
   message: 'message',
   logoUrl: 'logo',
@@ -39,7 +35,7 @@ const BRANDING_LABELS: Record<string, string> = {
 /** "its own title, logo; translations: fr, de, over the default". */
 function brandingSummary(branding: PageBranding | null): string {
   if (!branding) return 'the default';
-  const set = Object.keys(branding).filter((key) => key !== 'translations').map((key) => BRANDING_LABELS[key] ?? key);
+  const set = Object.keys(branding).filter((key) => key !== 'translations').map((key) => SUMMARY_NAMES[key] ?? key);
   const languages = Object.keys(branding.translations ?? {});
   const parts = [set.length ? `its own ${set.join(', ')}` : '', languages.length ? `translations: ${languages.join(', ')}` : ''].filter(Boolean);
   return `${parts.join('; ')}, over the default`;
@@ -47,24 +43,7 @@ function brandingSummary(branding: PageBranding | null): string {
 
 /** The maintenance page's branding on the edit form: a site's own fields, empty where the default shows. */
 const BRANDING_PROPERTIES = {
-  pageTitle: { ...PAGE_FIELD, description: 'The heading. Empty: "<site> is down for maintenance" (or the default\'s).' },
-  pageMessage: { ...TEXTAREA, description: "Shown when no window's message or reason says more." },
-  pageLogoUrl: { ...PAGE_FIELD, description: 'An https:// image shown above the heading.' },
-  pagePrimaryColor: { ...PAGE_FIELD, description: 'Accent colour, #rgb or #rrggbb.' },
-  pageBackgroundColor: { ...PAGE_FIELD, description: 'Background colour, #rgb or #rrggbb.' },
-  pageTextColor: { ...PAGE_FIELD, description: 'Text colour, #rgb or #rrggbb.' },
-  pageContactUrl: { ...PAGE_FIELD, description: 'A "Contact us" link: https:// or mailto:.' },
-  pageTemplate: {
-    ...TEXTAREA,
-    description:
-      'Optional: a whole HTML page in place of the design, with {{site}}, {{title}}, {{message}}, {{ends_at}}, {{contact_url}}, {{logo_url}}. ' +
-      'HTML and CSS only: scripts, event handlers, javascript: URLs, frames and refresh redirects are refused.',
-  },
-  pageTranslations: {
-    ...TEXTAREA,
-    description: 'One line per language: "fr: Bientôt de retour | Le site revient dans une heure." (title | message). Visitors get the one their browser asks for.',
-  },
-  pagePreview: { ...VIRTUAL, isVisible: ONLY_EDITED, components: { edit: Components.PagePreview }, custom: { of: 'site' } },
+  ...brandingResourceProperties(),
   pageBrandingSummary: { ...VIRTUAL, isVisible: { list: false, show: true, edit: false, filter: false } },
   pageBranding: { isVisible: false },
 };
@@ -244,16 +223,8 @@ export function sitesResource(services: AdminServices): AdminResource {
         zoneId: 'Zone id',
         pageRuleQuota: 'Page Rule quota',
         recentActivity: 'Recent activity',
-        pageTitle: 'Page title',
-        pageMessage: 'Page message',
-        pageLogoUrl: 'Page logo URL',
-        pagePrimaryColor: 'Page primary colour',
-        pageBackgroundColor: 'Page background colour',
-        pageTextColor: 'Page text colour',
-        pageContactUrl: 'Page contact URL',
-        pageTemplate: 'Page template',
-        pageTranslations: 'Page translations',
-        pagePreview: 'Maintenance page preview',
+        ...BRANDING_LABELS,
+        pagePreview: PAGE_PREVIEW_LABEL,
         pageBrandingSummary: 'Maintenance page',
       },
       actions: {

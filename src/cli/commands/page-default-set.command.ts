@@ -1,6 +1,6 @@
 import { Option, SubCommand } from 'nest-commander';
-import { PageBrandingService } from '../../maintenance-page/page-branding.service.js';
-import { WorkerScriptsService } from '../../maintenance/worker-scripts.service.js';
+import { PageDefaultSettingsService } from '../../maintenance/page-default-settings.service.js';
+import { cliActor } from '../actor.js';
 import { brandingChanges, type BrandingFlags } from '../branding-options.js';
 import { brandingLines } from '../branding-view.js';
 import { CliOutput, type OutputOptions } from '../cli-output.js';
@@ -18,8 +18,7 @@ interface PageDefaultSetOptions extends OutputOptions, Omit<BrandingFlags, 'temp
 })
 export class PageDefaultSetCommand extends OutputCommand<PageDefaultSetOptions> {
   constructor(
-    private readonly branding: PageBrandingService,
-    private readonly workerScripts: WorkerScriptsService,
+    private readonly pageDefault: PageDefaultSettingsService,
     private readonly output: CliOutput,
   ) {
     super();
@@ -31,10 +30,7 @@ export class PageDefaultSetCommand extends OutputCommand<PageDefaultSetOptions> 
       async () => {
         const changes = await brandingChanges(flags, (name) => `--${name}`);
         if (!changes) throw new ValidationError('Nothing to change: give at least one of the flags (see `maintenance page-default set --help`).');
-        const updated = await this.branding.updateDefault(changes);
-        // The default is on the page of every site whose own branding leaves a field to it, the worker engine's included.
-        if (updated.changed) await this.workerScripts.refreshAll();
-        return updated;
+        return this.pageDefault.update(changes, cliActor());
       },
       ({ branding, changed }) => `${changed ? 'Saved' : 'Nothing to change in'} the default maintenance page branding:\n${brandingLines(branding)}`,
     );
