@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
 import { pageWithin } from '../support/maintenance-page.js';
+import { launchPanelBrowser, logInToPanel, PANEL_URL } from '../support/panel-browser.js';
 import { givenSite } from '../support/scenario.js';
 
-// As in admin-site-list.test.ts: plain http under PUBLIC_URL, resolved to the test's server.
-const PANEL_URL = 'http://maintenance.test';
 const suite = adminSuite({ publicUrl: PANEL_URL });
 
 let browser: Browser;
@@ -14,18 +13,8 @@ let page: Page;
 let siteId: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP maintenance.test ${new URL(suite.server.url).host}`],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
-  await page.route(/fonts\.googleapis\.com/, (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
-  await page.goto(`${PANEL_URL}/admin/login`);
-  await page.getByPlaceholder('Email').fill(ADMIN_USER.email);
-  await page.getByPlaceholder('Password').fill(ADMIN_USER.password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.getByTestId('dashboard').waitFor();
+  browser = await launchPanelBrowser(suite.server.url);
+  page = await logInToPanel(browser, ADMIN_USER, 1200);
   ({ site: { id: siteId } } = await givenSite(suite.ctx, suite.fake, 'branded.example.com', { siteName: 'Branded' }));
 });
 

@@ -1,25 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AdminUsersService } from '../../src/admin-users/admin-users.service.js';
 import { MaintenanceLog } from '../../src/logs/maintenance-log.entity.js';
 import { PageDefaultsStore } from '../../src/maintenance-page/page-defaults.store.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
 import { pageWithin } from '../support/maintenance-page.js';
+import { launchPanelBrowser, logInToPanel, PANEL_URL } from '../support/panel-browser.js';
 import { givenSite } from '../support/scenario.js';
 
-// As in admin-page-branding.test.ts: plain http under PUBLIC_URL, resolved to the test's server.
-const PANEL_URL = 'http://maintenance.test';
 const suite = adminSuite({ publicUrl: PANEL_URL });
 const VIEWER = { email: 'viewer@example.com', password: 'a viewer passphrase' };
 
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP maintenance.test ${new URL(suite.server.url).host}`],
-  });
+  browser = await launchPanelBrowser(suite.server.url);
   await new AdminUsersService(suite.db.dataSource).create({ ...VIEWER, role: 'viewer' });
   await givenSite(suite.ctx, suite.fake, 'plain.example.com', { siteName: 'Plain' });
 });
@@ -28,16 +23,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function loggedIn(user: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1440, height: 1200 } })).newPage();
-  await page.route(/fonts\.googleapis\.com/, (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
-  await page.goto(`${PANEL_URL}/admin/login`);
-  await page.getByPlaceholder('Email').fill(user.email);
-  await page.getByPlaceholder('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.getByTestId('dashboard').waitFor();
-  return page;
-}
+const loggedIn = (user: { email: string; password: string }): Promise<Page> => logInToPanel(browser, user, 1200);
 
 const preview = (page: Page) => page.frameLocator('[data-testid="page-preview"]');
 const savedDefault = () => new PageDefaultsStore(suite.db.dataSource).get();

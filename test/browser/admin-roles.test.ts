@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AdminUsersService } from '../../src/admin-users/admin-users.service.js';
 import { ScheduledMaintenance } from '../../src/schedules/scheduled-maintenance.entity.js';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
+import { launchPanelBrowser, logInToPanel, PANEL_URL } from '../support/panel-browser.js';
 import { givenSite } from '../support/scenario.js';
 
-const PANEL_URL = 'http://maintenance.test';
 const suite = adminSuite({ publicUrl: PANEL_URL });
 const VIEWER = { email: 'viewer@example.com', password: 'a viewer passphrase' };
 
@@ -13,11 +13,7 @@ let browser: Browser;
 let shop: { siteId: string; zoneId: string };
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', `--host-resolver-rules=MAP maintenance.test ${new URL(suite.server.url).host}`],
-  });
+  browser = await launchPanelBrowser(suite.server.url);
   await new AdminUsersService(suite.db.dataSource).create({ ...VIEWER, role: 'viewer' });
   const { site, zone } = await givenSite(suite.ctx, suite.fake, 'shop.example.com', { siteName: 'Shop' });
   shop = { siteId: site.id, zoneId: zone.id };
@@ -27,16 +23,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function loggedIn(user: { email: string; password: string }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  await page.route(/fonts\.googleapis\.com/, (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
-  await page.goto(`${PANEL_URL}/admin/login`);
-  await page.getByPlaceholder('Email').fill(user.email);
-  await page.getByPlaceholder('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.getByTestId('dashboard').waitFor();
-  return page;
-}
+const loggedIn = (user: { email: string; password: string }): Promise<Page> => logInToPanel(browser, user);
 
 describe('roles in the browser', () => {
   it('a viewer sees the site but no Enable, Disable, Sync or Reconcile button, nor the Users and API keys pages', async () => {

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ADMIN_USER, adminSuite } from '../support/admin-suite.js';
+import { launchPanelBrowser, logInToPanel, PANEL_URL } from '../support/panel-browser.js';
 import { givenSite } from '../support/scenario.js';
 
-// Plain http, as on a workstation: no TLS proxy, so the session cookie is not Secure. The browser reaches the
-// server under PUBLIC_URL (the only origin whose forms the server accepts), resolved to the test's server.
-const PANEL_URL = 'http://maintenance.test';
 const suite = adminSuite({ publicUrl: PANEL_URL });
 const SCREENSHOT = new URL('../../test-output/site-list.png', import.meta.url);
 
@@ -14,24 +12,8 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      `--host-resolver-rules=MAP maintenance.test ${new URL(suite.server.url).host}`,
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  // The page asks for Google's fonts; answer at once rather than wait on a network the test may not have.
-  await page.route(/fonts\.googleapis\.com/, (route) => route.fulfill({ status: 200, contentType: 'text/css', body: '' }));
-  await page.goto(`${PANEL_URL}/admin/login`);
-  await page.getByPlaceholder('Email').fill(ADMIN_USER.email);
-  await page.getByPlaceholder('Password').fill(ADMIN_USER.password);
-  await page.getByRole('button', { name: 'Login' }).click();
-  await page.getByTestId('dashboard').waitFor();
+  browser = await launchPanelBrowser(suite.server.url);
+  page = await logInToPanel(browser, ADMIN_USER);
 });
 
 afterAll(async () => {
