@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../src/maintenance-page/render-page.js';
 import { workerScript } from '../../src/maintenance/engines/worker/worker-script.js';
 import { sha256Hex, type WorkerSiteEntry, workerSiteEntry } from '../../src/maintenance/engines/worker/worker-site-entry.js';
 import { BYPASS_COOKIE_MAX_AGE_SECONDS } from '../../src/sites/bypass-secret.js';
@@ -132,6 +133,7 @@ describe('the maintenance answer', () => {
     expect(response.status).toBe(503);
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-store',
+      'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
       'content-type': 'text/html; charset=utf-8',
       'retry-after': '120',
       vary: 'Accept, Accept-Language',
