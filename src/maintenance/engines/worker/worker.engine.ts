@@ -55,7 +55,7 @@ export class WorkerEngine implements MaintenanceEngine {
   async apply(
     client: KeyBoundClient,
     site: CloudflareSite,
-    _forwardUrl: string,
+    _forwardUrl: string | undefined,
     access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,
