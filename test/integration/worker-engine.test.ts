@@ -394,6 +394,19 @@ describe('the worker engine: what the script shows', () => {
     expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
   });
 
+  it('changes nothing in Cloudflare when the maintenance URL of a site in maintenance changes: the Worker sends nobody there', async () => {
+    const account = newAccount();
+    const { site } = await workerSite('url-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const mark = fake.exchanges.length;
+
+    const updated = await ctx.siteSettings.update(await reload(site), { maintenanceUrl: 'https://status.elsewhere.net/down' }, ACTOR);
+
+    expect(updated.rulesReapplied).toBe(false);
+    expect(updated.site.maintenanceUrl).toBe('https://status.elsewhere.net/down');
+    expect(writesSince(mark)).toEqual([]);
+  });
+
   it('re-deploys the script, keeping the routes, when the bypass of a site in maintenance changes', async () => {
     const account = newAccount();
     const { zone, site } = await workerSite('access-shop.com', account);
