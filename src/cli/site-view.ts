@@ -2,6 +2,7 @@ import type { PageBranding } from '../maintenance-page/branding.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { bypassSummary, type SiteAccessView } from '../sites/site-access.js';
 import { siteCoverage } from '../sites/site-coverage.js';
+import { engineNeedsForwardUrl } from '../sites/site-engine.js';
 import { table, when } from './cli-output.js';
 
 export interface SiteView extends SiteAccessView {
@@ -47,6 +48,12 @@ export function siteView(site: CloudflareSite, access: SiteAccessView): SiteView
   };
 }
 
+/** The Worker answers in place: a URL set on a worker site waits for a switch to a redirecting engine. */
+function maintenanceUrlCell(site: SiteView): string {
+  if (!engineNeedsForwardUrl(site.engine)) return site.maintenanceUrl ? `(not used by the worker engine: ${site.maintenanceUrl})` : '(none needed)';
+  return site.maintenanceUrl ?? '(PUBLIC_URL)';
+}
+
 export function siteTable(sites: SiteView[]): string {
   return table(
     ['Domain', 'Maintenance', 'Since', 'Reason', 'Covers', 'Maintenance URL', 'Active'],
@@ -56,7 +63,7 @@ export function siteTable(sites: SiteView[]): string {
       when(site.since),
       site.reason,
       site.coverage,
-      site.maintenanceUrl ?? '(PUBLIC_URL)',
+      maintenanceUrlCell(site),
       site.active ? 'yes' : 'no',
     ]),
   );
@@ -72,7 +79,7 @@ export function siteSettingsTable(sites: SiteView[]): string {
       site.zoneId,
       site.zoneStatus,
       site.coverage,
-      site.maintenanceUrl ?? '(PUBLIC_URL)',
+      maintenanceUrlCell(site),
       site.engine,
       bypassSummary(site),
       site.excludedPaths.join(', '),

@@ -2,7 +2,7 @@ import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import type { SiteAccess } from '../sites/site-access.js';
 import { enableRefusal } from './enable-preconditions.js';
 import type { MaintenanceEngine } from './engines/maintenance-engine.js';
-import { maintenanceRedirectUrl } from './redirect-url.js';
+import { forwardUrlFor } from './redirect-url.js';
 
 export type BulkAction = 'enable' | 'disable' | 'sync';
 export type BulkOutcome = 'done' | 'skipped' | 'failed';
@@ -34,8 +34,10 @@ export function planSite(
 function planEnable(site: CloudflareSite, publicUrl: string | undefined, engine: MaintenanceEngine, access: SiteAccess): SiteOutcome {
   const refusal = enableRefusal(site, publicUrl);
   if (refusal) return wouldFail(site, 'validation', `it ${refusal}`);
-  const forwardUrl = maintenanceRedirectUrl(site, publicUrl);
-  const create = [`create ${engine.targets(site, access).join(', ')} forwarding to ${forwardUrl}`, ...engine.notes(site, access, forwardUrl)].join('. ');
+  const forwardUrl = forwardUrlFor(site, publicUrl);
+  const forwarding = forwardUrl === undefined ? '' : ` forwarding to ${forwardUrl}`;
+  // Notes are sentences, ended with their own full stop: the messages below add one.
+  const create = [`create ${engine.targets(site, access).join(', ')}${forwarding}`, ...engine.notes(site, access, forwardUrl)].join('. ').replace(/\.$/, '');
   switch (site.maintenanceState) {
     case 'on':
       return { outcome: 'skipped', message: `${site.domain} is already in maintenance; nothing would change.` };

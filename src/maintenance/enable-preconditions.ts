@@ -1,8 +1,9 @@
 import { ValidationError } from '../common/errors.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { redirectLoopMessage } from '../sites/redirect-loop.js';
+import { engineNeedsForwardUrl } from '../sites/site-engine.js';
 import { ownPathToExempt } from './engines/redirect-rule/redirect-expression.js';
-import { redirectUrlIfKnown } from './redirect-url.js';
+import { noForwardUrlMessage, redirectUrlIfKnown, type SiteRuleSettings } from './redirect-url.js';
 
 /**
  * Why a site cannot be put into maintenance, judged from its stored settings alone, as the end of a
@@ -12,12 +13,7 @@ import { redirectUrlIfKnown } from './redirect-url.js';
  */
 export function enableRefusal(site: CloudflareSite, publicUrl: string | undefined): string | null {
   if (!site.isActive) return 'is marked inactive; activate it before enabling maintenance.';
-  if (!site.maintenanceUrl && !publicUrl) {
-    return (
-      'has no maintenance URL and PUBLIC_URL is not set, so there is nowhere to send visitors. ' +
-      `Set one with \`maintenance sites update ${site.domain} --maintenance-url https://…\` or set PUBLIC_URL.`
-    );
-  }
+  if (engineNeedsForwardUrl(site.engine) && !site.maintenanceUrl && !publicUrl) return noForwardUrlMessage(site.domain);
   const loop = redirectLoopMessage(site, publicUrl);
   if (loop && !loopAvoided(site, publicUrl)) return `cannot be put into maintenance without a redirect loop. ${loop}`;
   if (!site.zoneId) return 'has no Cloudflare zone id; add it again with --zone-id, or sync it from Cloudflare.';
@@ -33,9 +29,9 @@ export function assertCanEnable(site: CloudflareSite, publicUrl: string | undefi
  * The worker engine redirects nobody. The redirect_rule engine lets the maintenance URL's own path through instead of redirecting it
  * (issue 11, item 5), unless that path is `/`, which would let the whole home page through.
  */
-export function loopAvoided(site: CloudflareSite, publicUrl: string | undefined): boolean {
+export function loopAvoided(site: SiteRuleSettings & Pick<CloudflareSite, 'engine'>, publicUrl: string | undefined): boolean {
   // The Worker answers in place: nobody is redirected, so nothing can loop.
-  if (site.engine === 'worker') return true;
+  if (!engineNeedsForwardUrl(site.engine)) return true;
   const forwardUrl = redirectUrlIfKnown(site, publicUrl);
   if (site.engine !== 'redirect_rule' || !forwardUrl) return false;
   const path = ownPathToExempt(site, forwardUrl);

@@ -12,7 +12,7 @@ import { assertCanEnable } from './enable-preconditions.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
 import { distinctRules, requireZone, ruleIds } from './owned-rules.js';
-import { maintenanceRedirectUrl, redirectUrlIfKnown } from './redirect-url.js';
+import { forwardUrlFor, redirectUrlIfKnown } from './redirect-url.js';
 import type { MaintenanceEngine } from './engines/maintenance-engine.js';
 import { sharedSyncFailure } from './shared-sync-failure.js';
 import { TransitionRunner } from './transition-runner.js';
@@ -35,7 +35,7 @@ export class MaintenanceService {
 
   async enableMaintenance(site: CloudflareSite, reason: string | null, actor: string): Promise<MaintenanceResult> {
     assertCanEnable(site, this.config.PUBLIC_URL);
-    const forwardUrl = maintenanceRedirectUrl(site, this.config.PUBLIC_URL);
+    const forwardUrl = forwardUrlFor(site, this.config.PUBLIC_URL);
     const subject: LogSubject = { siteId: site.id, domain: site.domain, action: 'enable', actor, reason };
     const claim = await this.runner.claimOrWait(site, ['off'], 'enabling', 'on', subject);
     if ('settled' in claim) {
@@ -90,7 +90,7 @@ export class MaintenanceService {
     actor: string,
     next: CloudflareSite = { ...site, ...settings } as CloudflareSite,
   ): Promise<MaintenanceResult> {
-    const forwardUrl = maintenanceRedirectUrl(next, this.config.PUBLIC_URL);
+    const forwardUrl = forwardUrlFor(next, this.config.PUBLIC_URL);
     const nextEngine = this.engines.for(next);
     const engineChange: SiteEngine | undefined = next.engine !== site.engine ? next.engine : undefined;
     requireZone(site);

@@ -3,11 +3,12 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite, OwnedRule } from '../sites/cloudflare-site.entity.js';
 import { SiteAccessResolver } from '../sites/site-access.js';
+import { engineNeedsForwardUrl } from '../sites/site-engine.js';
 import type { Settlement } from '../sites/site.repository.js';
 import type { Drift, ZoneRule } from './engines/maintenance-engine.js';
 import { sharedSyncFailure } from './shared-sync-failure.js';
 import { ruleIds } from './owned-rules.js';
-import { redirectUrlIfKnown } from './redirect-url.js';
+import { forwardUrlFor, redirectUrlIfKnown } from './redirect-url.js';
 import { TransitionFailedError } from './transition-failed.error.js';
 import type { TransitionDone } from './transition-runner.js';
 import { TransitionRunner } from './transition-runner.js';
@@ -52,7 +53,7 @@ export class ReconcileRepair {
     if (site.maintenanceState === 'off') return { kind: 'remove_orphans', because: '' };
     if (site.maintenanceState !== 'on') return { kind: 'clean_out', because: '' };
     if (!site.isActive) return { kind: 'mark_out', because: ', because the site is marked inactive' };
-    if (!redirectUrlIfKnown(site, this.config.PUBLIC_URL)) return { kind: 'mark_out', because: ', because the site has no maintenance URL and PUBLIC_URL is unset' };
+    if (engineNeedsForwardUrl(site.engine) && !redirectUrlIfKnown(site, this.config.PUBLIC_URL)) return { kind: 'mark_out', because: ', because the site has no maintenance URL and PUBLIC_URL is unset' };
     return { kind: 'recreate', because: '' };
   }
 
@@ -74,7 +75,7 @@ export class ReconcileRepair {
             const inactive = zoneRules.filter((rule) => rule.ours && rule.status !== 'active').map(({ id, target }) => ({ id, target }));
             const stuckInactive = await removeEach(inactive);
             if (stuckInactive.length) throw new Error(`could not remove inactive rule(s) ${ruleIds(stuckInactive).join(', ')}`);
-            const forwardUrl = redirectUrlIfKnown(current, this.config.PUBLIC_URL)!;
+            const forwardUrl = forwardUrlFor(current, this.config.PUBLIC_URL);
             const finalRules = await engine.apply(client, current, forwardUrl, this.access.resolve(current), progress, record);
             progress.step = 'remove duplicate rules of ours';
             const extra = oursInZone.filter((rule) => !inactive.some((gone) => gone.id === rule.id) && !finalRules.some((kept) => kept.id === rule.id));

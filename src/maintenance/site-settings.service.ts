@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from '../sites/cloudflare-site.entity.js';
 import { assertNoRedirectLoop } from '../sites/redirect-loop.js';
 import { SiteAccessResolver } from '../sites/site-access.js';
+import { engineNeedsForwardUrl } from '../sites/site-engine.js';
 import type { AccessChanges } from '../sites/site-access-change.js';
 import { parseMaintenanceUrl, parseSiteName, parseSubdomains } from '../sites/site-input.validation.js';
 import { type RuleSettings, SiteRepository } from '../sites/site.repository.js';
@@ -155,7 +156,7 @@ export class SiteSettingsService {
 
   /**
    * Whether the zone's rules must change for these settings: another engine, other targets, another
-   * URL, or (for an engine that expresses them) other bypass addresses, secret or excluded paths.
+   * URL (for an engine that redirects), or (for an engine that expresses them) other bypass addresses, secret or excluded paths.
    */
   private rulesDiffer(site: CloudflareSite, next: CloudflareSite): boolean {
     if (site.engine !== next.engine) return true;
@@ -164,7 +165,7 @@ export class SiteSettingsService {
     const expressesAccess = engine.expressesAccess;
     const same =
       engine.targets(site, before).join(' ') === engine.targets(next, after).join(' ') &&
-      redirectUrlIfKnown(site, this.config.PUBLIC_URL) === redirectUrlIfKnown(next, this.config.PUBLIC_URL) &&
+      (!engineNeedsForwardUrl(site.engine) || redirectUrlIfKnown(site, this.config.PUBLIC_URL) === redirectUrlIfKnown(next, this.config.PUBLIC_URL)) &&
       (!expressesAccess || JSON.stringify(before) === JSON.stringify(after));
     return !same;
   }

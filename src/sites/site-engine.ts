@@ -27,6 +27,14 @@ export function engineExpressesAccess(engine: SiteEngine): boolean {
   return engine !== 'page_rules';
 }
 
+/**
+ * Whether the engine sends visitors to a maintenance URL (the site's own, or the page under PUBLIC_URL), and so
+ * needs one: Page Rules and Single Redirect rules redirect; the Worker answers in place and sends nobody anywhere.
+ */
+export function engineNeedsForwardUrl(engine: SiteEngine): boolean {
+  return engine !== 'worker';
+}
+
 /** The --engine help of the CLI: the choices, one line each. */
 export function engineHelp(defaultNote = ''): string {
   return [`how maintenance is applied${defaultNote}:`, ...SITE_ENGINES.map((engine) => `  ${ENGINE_SUMMARIES[engine]}`)].join('\n');

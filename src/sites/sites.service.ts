@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import type { CloudflareSite } from './cloudflare-site.entity.js';
 import { assertNoRedirectLoop } from './redirect-loop.js';
 import { SiteRepository } from './site.repository.js';
-import { DEFAULT_SITE_ENGINE, parseSiteEngine } from './site-engine.js';
+import { DEFAULT_SITE_ENGINE, engineNeedsForwardUrl, parseSiteEngine } from './site-engine.js';
 import { parseDomain, parseMaintenanceUrl, parseSiteName, parseSubdomains, parseZoneId } from './site-input.validation.js';
 import { zoneFacts } from './zone-facts.js';
 
@@ -36,9 +36,12 @@ export class SitesService {
       throw new ValidationError('--subdomains was given but lists no subdomain; omit it to cover every subdomain.', { field: 'subdomains' });
     }
     const maintenanceUrl = input.maintenanceUrl === undefined ? null : parseMaintenanceUrl(input.maintenanceUrl);
-    assertNoRedirectLoop({ domain, includeSubdomains: subdomainList.length === 0, subdomainList, maintenanceUrl }, this.config.PUBLIC_URL);
-    const name = parseSiteName(input.name) ?? domain;
     const engine = input.engine === undefined ? DEFAULT_SITE_ENGINE : parseSiteEngine(input.engine);
+    // A worker site redirects nobody; switching it to a redirecting engine later checks for a loop then.
+    if (engineNeedsForwardUrl(engine)) {
+      assertNoRedirectLoop({ domain, includeSubdomains: subdomainList.length === 0, subdomainList, maintenanceUrl }, this.config.PUBLIC_URL);
+    }
+    const name = parseSiteName(input.name) ?? domain;
     const zoneId = input.zoneId === undefined ? undefined : parseZoneId(input.zoneId);
     const apiKey = input.apiKeyName ? await this.apiKeys.findByName(input.apiKeyName) : await this.apiKeys.findDefault();
     if (await this.sites.existsByDomain(domain)) {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import type { CloudflareSite } from '../../src/sites/cloudflare-site.entity.js';
 import { TransitionFailedError } from '../../src/maintenance/transition-failed.error.js';
 import type { FakeCloudflare, FakeZone } from '../support/fake-cloudflare/index.js';
@@ -393,6 +394,19 @@ describe('the worker engine: what the script shows', () => {
     expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
   });
 
+  it('changes nothing in Cloudflare when the maintenance URL of a site in maintenance changes: the Worker sends nobody there', async () => {
+    const account = newAccount();
+    const { site } = await workerSite('url-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    const mark = fake.exchanges.length;
+
+    const updated = await ctx.siteSettings.update(await reload(site), { maintenanceUrl: 'https://status.elsewhere.net/down' }, ACTOR);
+
+    expect(updated.rulesReapplied).toBe(false);
+    expect(updated.site.maintenanceUrl).toBe('https://status.elsewhere.net/down');
+    expect(writesSince(mark)).toEqual([]);
+  });
+
   it('re-deploys the script, keeping the routes, when the bypass of a site in maintenance changes', async () => {
     const account = newAccount();
     const { zone, site } = await workerSite('access-shop.com', account);
@@ -408,4 +422,41 @@ describe('the worker engine: what the script shows', () => {
     expect(ourRoutes(zone.id)).toEqual(routes);
     expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
   });
+});
+
+describe("the worker engine: the script's size", () => {
+  /** 30 translations: the most a branding may have (BRANDING_BOUNDS), each a page of the script. */
+  const LANGUAGES = ['fr', 'de', 'es', 'it', 'nl', 'pt', 'pl', 'sv', 'da', 'fi', 'nb', 'cs', 'sk', 'hu', 'ro', 'bg', 'el', 'tr', 'ru', 'uk', 'ja', 'ko', 'zh', 'ar', 'he', 'hi', 'th', 'vi', 'id', 'ms'];
+
+  /** A site on the worker engine whose template is big and hardly compresses (random text), in 31 languages: about 2.3 MB after gzip. */
+  async function heavySite(domain: string, accountId: string): Promise<CloudflareSite> {
+    const { site } = await workerSite(domain, accountId);
+    const template = `<html><body><h1>{{title}}</h1><p>{{message}}</p><p>${randomBytes(70_000).toString('base64').slice(0, 93_000)}</p></body></html>`;
+    const translations = Object.fromEntries(LANGUAGES.map((language) => [language, { title: `${domain} (${language})` }]));
+    return (await ctx.siteSettings.update(site, { page: { template, translations } }, ACTOR)).site;
+  }
+
+  it('refuses before uploading a site that would take the script past the Free plan limit, naming the size and the limit; the sites already in stay', async () => {
+    const account = newAccount();
+    const first = await heavySite('heavy-one.com', account);
+    await ctx.maintenance.enableMaintenance(first, null, ACTOR);
+    const deployed = script(account)!;
+    const second = await heavySite('heavy-two.com', account);
+    const mark = fake.exchanges.length;
+
+    const error = await failure(ctx.maintenance.enableMaintenance(second, null, ACTOR));
+
+    expect(error.kind).toBe('quota');
+    expect(error.message).toMatch(
+      /The worker script cfm-maintenance of account [0-9a-f]{32} would be \d+\.\d\d MiB after compression \(gzip\), over the 3\.00 MiB Cloudflare allows a Worker on the Workers Free plan \(CLOUDFLARE_WORKERS_PLAN=free\)\. It holds the page of 2 site\(s\) in each of their languages\. Nothing was uploaded\./,
+    );
+    expect(writesSince(mark)).toEqual([]);
+    expect(script(account)).toEqual(deployed);
+    expect(await reload(second)).toMatchObject({ maintenanceState: 'off', maintenanceRules: [] });
+    expect(await reload(first)).toMatchObject({ maintenanceState: 'on' });
+    expect(await inSync(first)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+
+    await ctx.maintenance.disableMaintenance(await reload(first), ACTOR);
+    expect(script(account)).toBeUndefined();
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import type { KeyBoundClient } from '../../src/cloudflare/key-bound-client.js';
 import type { WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from '../../src/cloudflare/workers.js';
 import { ConflictError, QuotaError } from '../../src/common/errors.js';
@@ -6,6 +7,7 @@ import type { WorkerSiteEntry } from '../../src/maintenance/engines/worker/worke
 import { detectDrift } from '../../src/maintenance/engines/worker/drift.js';
 import { planRoutes, ROUTES_PER_ZONE } from '../../src/maintenance/engines/worker/route-plan.js';
 import { convergeScript, desiredScript, MAX_SCRIPT_WRITES } from '../../src/maintenance/engines/worker/script-deployment.js';
+import { assertScriptFits, scriptSize, WORKER_SIZE_LIMITS } from '../../src/maintenance/engines/worker/script-size.js';
 import { routeTarget } from '../../src/maintenance/engines/worker/worker-route-target.js';
 import { versionTag } from '../../src/maintenance/engines/worker/worker-script-names.js';
 import { workersPlanNotes } from '../../src/maintenance/engines/worker/workers-plan-notes.js';
@@ -135,16 +137,16 @@ describe('worker script: convergence', () => {
     const scripts = new ScriptsOfOneAccount();
     const entries = [entry('a'), entry('b')];
     const version = desiredScript(entries)!.version;
-    await expect(convergeScript(scripts.client(), ACCOUNT, async () => entries, progress(), 'test')).resolves.toBe(version);
-    await expect(convergeScript(scripts.client(), ACCOUNT, async () => entries, progress(), 'test')).resolves.toBe(version);
+    await expect(convergeScript(scripts.client(), ACCOUNT, async () => entries, progress(), 'test', 'paid')).resolves.toBe(version);
+    await expect(convergeScript(scripts.client(), ACCOUNT, async () => entries, progress(), 'test', 'paid')).resolves.toBe(version);
     expect(scripts.writes).toEqual([`upload ${versionTag(version)}`]);
   });
 
   it('deletes the script when no site needs it, and does nothing when there is none', async () => {
     const scripts = new ScriptsOfOneAccount();
-    await convergeScript(scripts.client(), ACCOUNT, async () => [entry('a')], progress(), 'test');
-    await expect(convergeScript(scripts.client(), ACCOUNT, async () => [], progress(), 'test')).resolves.toBeNull();
-    await convergeScript(scripts.client(), ACCOUNT, async () => [], progress(), 'test');
+    await convergeScript(scripts.client(), ACCOUNT, async () => [entry('a')], progress(), 'test', 'paid');
+    await expect(convergeScript(scripts.client(), ACCOUNT, async () => [], progress(), 'test', 'paid')).resolves.toBeNull();
+    await convergeScript(scripts.client(), ACCOUNT, async () => [], progress(), 'test', 'paid');
     expect(scripts.writes).toEqual([expect.stringMatching(/^upload /), 'delete']);
   });
 
@@ -159,7 +161,7 @@ describe('worker script: convergence', () => {
       sites = [entry('a'), entry('b')];
       scripts.deployed = { name: OURS, tags: [versionTag(desiredScript([entry('b')])!.version)] };
     };
-    const version = await convergeScript(scripts.client(), ACCOUNT, async () => sites, progress(), 'test');
+    const version = await convergeScript(scripts.client(), ACCOUNT, async () => sites, progress(), 'test', 'paid');
     expect(version).toBe(desiredScript([entry('a'), entry('b')])!.version);
     expect(scripts.deployed?.tags).toEqual([versionTag(version!)]);
   });
@@ -171,8 +173,57 @@ describe('worker script: convergence', () => {
       round += 1;
       scripts.deployed = { name: OURS, tags: [versionTag(`other-${round}`)] };
     };
-    await expect(convergeScript(scripts.client(), ACCOUNT, async () => [entry('a')], progress(), 'test')).rejects.toThrow(ConflictError);
+    await expect(convergeScript(scripts.client(), ACCOUNT, async () => [entry('a')], progress(), 'test', 'paid')).rejects.toThrow(ConflictError);
     expect(scripts.writes).toHaveLength(MAX_SCRIPT_WRITES);
+  });
+});
+
+describe('worker script: the size Cloudflare allows', () => {
+  const MIB = 1024 * 1024;
+  /** Random text of about `mib` MiB: base64 compresses to about three quarters, so its gzip is about 0.75 × `mib`. */
+  const incompressible = (mib: number) => randomBytes(Math.round(mib * MIB * 0.75)).toString('base64');
+  /** A site whose page hardly compresses, as a big template with many translations would weigh. */
+  const heavy = (siteId: string, mib: number): WorkerSiteEntry => ({ ...entry(siteId), pages: { default: `<p>${incompressible(mib)}</p>` } });
+
+  it('refuses before uploading a script over the Free plan limit after compression, naming its size, the limit and the remedies', async () => {
+    const sites = [heavy('a', 2.5), heavy('b', 2.5)];
+    const size = scriptSize(desiredScript(sites)!.source);
+    expect(size.gzipBytes).toBeGreaterThan(WORKER_SIZE_LIMITS.compressed.free);
+    expect(size.gzipBytes).toBeLessThan(WORKER_SIZE_LIMITS.compressed.paid);
+    const scripts = new ScriptsOfOneAccount();
+
+    const refused = await convergeScript(scripts.client(), ACCOUNT, async () => sites, progress(), 'test', 'free').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    expect(refused).toBeInstanceOf(QuotaError);
+    expect(refused).toMatchObject({ needed: size.gzipBytes, free: 3 * MIB, quota: 3 * MIB });
+    expect((refused as QuotaError).message).toBe(
+      `The worker script cfm-maintenance of account ${ACCOUNT} would be ${(size.gzipBytes / MIB).toFixed(2)} MiB after compression (gzip), ` +
+        'over the 3.00 MiB Cloudflare allows a Worker on the Workers Free plan (CLOUDFLARE_WORKERS_PLAN=free). It holds the page of 2 site(s) in each ' +
+        'of their languages. Nothing was uploaded. To fit, use the Workers Paid plan (10.00 MiB; then set CLOUDFLARE_WORKERS_PLAN=paid), ' +
+        'make the page templates or translations smaller, or put some of the sites on another engine.',
+    );
+    expect(scripts.writes).toEqual([]);
+
+    // The same sites fit the Paid plan's 10 MiB.
+    await convergeScript(scripts.client(), ACCOUNT, async () => sites, progress(), 'test', 'paid');
+    expect(scripts.writes).toEqual([expect.stringMatching(/^upload /)]);
+  });
+
+  it('refuses a script over the Paid plan limit after compression, without suggesting the plan it is on', () => {
+    const source = incompressible(14.5);
+    expect(() => assertScriptFits(source, 40, 'paid', ACCOUNT)).toThrow(
+      /after compression \(gzip\), over the 10\.00 MiB Cloudflare allows a Worker on the Workers Paid plan \(CLOUDFLARE_WORKERS_PLAN=paid\)\. It holds the page of 40 site\(s\).* To fit, make the page templates or translations smaller, or put some of the sites on another engine\.$/,
+    );
+  });
+
+  it('refuses a script over 64 MiB before compression on every plan, however well it compresses', () => {
+    const source = 'a'.repeat(WORKER_SIZE_LIMITS.uncompressed + 1);
+    expect(scriptSize(source).gzipBytes).toBeLessThan(MIB);
+    expect(() => assertScriptFits(source, 9000, 'paid', ACCOUNT)).toThrow(/would be 64\.00 MiB before compression, over the 64\.00 MiB Cloudflare allows a Worker on every plan/);
+    expect(() => assertScriptFits('a'.repeat(WORKER_SIZE_LIMITS.uncompressed), 9000, 'paid', ACCOUNT)).not.toThrow();
   });
 });
 

@@ -1,15 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../src/maintenance-page/render-page.js';
 import { workerScript } from '../../src/maintenance/engines/worker/worker-script.js';
 import { sha256Hex, type WorkerSiteEntry, workerSiteEntry } from '../../src/maintenance/engines/worker/worker-site-entry.js';
 import { BYPASS_COOKIE_MAX_AGE_SECONDS } from '../../src/sites/bypass-secret.js';
-
-interface Worker {
-  fetch(request: Request): Promise<Response>;
-}
+import { loadWorkerModule, type WorkerModule as Worker } from '../support/worker-module.js';
 
 const SECRET = 'A'.repeat(21) + '_-' + 'b'.repeat(20);
 const NOW = new Date('2026-12-06T02:00:00Z');
@@ -53,16 +47,12 @@ const hostile = workerSiteEntry({
   pages: { default: `<h1>${HOSTILE}</h1>`, fr: `<h1>${HOSTILE}${HOSTILE}</h1>` },
 });
 
-let folder: string;
 let worker: Worker;
 const realFetch = globalThis.fetch;
 let origin: Request[];
 
-async function load(entries: WorkerSiteEntry[]): Promise<Worker> {
-  const { source, version } = workerScript(entries);
-  const file = join(folder, `maintenance-${version}.mjs`);
-  writeFileSync(file, source);
-  return ((await import(pathToFileURL(file).href)) as { default: Worker }).default;
+function load(entries: WorkerSiteEntry[]): Promise<Worker> {
+  return loadWorkerModule(workerScript(entries).source);
 }
 
 /** The Worker's answer, or 'origin' when it passed the request through to the origin. */
@@ -84,12 +74,7 @@ async function answer(url: string, init: RequestInit = {}): Promise<Response> {
 }
 
 beforeAll(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'worker-script-'));
   worker = await load([hostile, nested, listed, shop]);
-});
-
-afterAll(() => {
-  rmSync(folder, { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -132,6 +117,7 @@ describe('the maintenance answer', () => {
     expect(response.status).toBe(503);
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-store',
+      'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
       'content-type': 'text/html; charset=utf-8',
       'retry-after': '120',
       vary: 'Accept, Accept-Language',

@@ -128,7 +128,7 @@ export function sitesResource(services: AdminServices): AdminResource {
           isVisible: { list: false, show: false, edit: true, filter: false },
           description: 'Comma-separated, e.g. "www, api": the apex and these subdomains. Empty: the apex and every subdomain.',
         },
-        maintenanceUrl: { description: 'Where visitors are sent. Empty: the default page under PUBLIC_URL.' },
+        maintenanceUrl: { description: 'Where visitors are sent. Empty: the default page under PUBLIC_URL. Not used by the worker engine, which answers in place.' },
         engine: {
           availableValues: SITE_ENGINES.map((value) => ({ value, label: ENGINE_LABELS[value] })),
           description: SITE_ENGINES.map((engine) => ENGINE_SUMMARIES[engine]).join('. '),

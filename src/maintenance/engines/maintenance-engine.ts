@@ -67,8 +67,12 @@ export interface MaintenanceEngine {
   /** What enabling creates for these settings, in words an operator reads (dry runs, settings diffs). */
   targets(site: SiteRuleSettings, access: SiteAccess): string[];
 
-  /** What the operator should know about how these settings are applied (e.g. a path let through to avoid a loop). */
-  notes(site: SiteRuleSettings, access: SiteAccess, forwardUrl: string): string[];
+  /**
+   * What the operator should know about how these settings are applied (e.g. a path let through to avoid a loop).
+   * `forwardUrl` here and in `apply` is where visitors are sent: undefined only for an engine that sends nobody
+   * anywhere (engineNeedsForwardUrl, src/sites/site-engine.ts); the services refuse a redirecting site without one.
+   */
+  notes(site: SiteRuleSettings, access: SiteAccess, forwardUrl: string | undefined): string[];
 
   /**
    * Reads the zone, plans (refusing with QuotaError or ConflictError before writing anything), and
@@ -78,7 +82,7 @@ export interface MaintenanceEngine {
   apply(
     client: KeyBoundClient,
     site: CloudflareSite,
-    forwardUrl: string,
+    forwardUrl: string | undefined,
     access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,

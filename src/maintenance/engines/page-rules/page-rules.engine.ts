@@ -3,7 +3,7 @@ import type { KeyBoundClient } from '../../../cloudflare/key-bound-client.js';
 import type { PageRuleRecord } from '../../../cloudflare/response-schemas.js';
 import type { CloudflareSite, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
 import type { SiteAccess } from '../../../sites/site-access.js';
-import type { SiteRuleSettings } from '../../redirect-url.js';
+import { requireForwardUrl, type SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection } from '../maintenance-engine.js';
 import { detectDrift } from './drift.js';
 import { maintenanceTargets } from './page-rule-targets.js';
@@ -31,16 +31,17 @@ export class PageRulesEngine implements MaintenanceEngine {
   async apply(
     client: KeyBoundClient,
     site: CloudflareSite,
-    forwardUrl: string,
+    forwardUrl: string | undefined,
     _access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,
   ): Promise<OwnedRule[]> {
     const zoneId = requireZone(site);
+    const url = requireForwardUrl(site, forwardUrl);
     progress.step = 'read the zone and its Page Rules';
     const [zone, rules] = await Promise.all([client.getZone(zoneId), client.listPageRules(zoneId)]);
     progress.step = 'plan the rules';
-    const plan = planEnable(site, forwardUrl, { name: zone.name, pageRuleQuota: zone.meta?.page_rule_quota, rules });
+    const plan = planEnable(site, url, { name: zone.name, pageRuleQuota: zone.meta?.page_rule_quota, rules });
     progress.adopted = plan.adopted;
     for (const [index, rule] of plan.create.entries()) {
       progress.step = `create rule ${index + 1} of ${plan.create.length} (${rule.target})`;

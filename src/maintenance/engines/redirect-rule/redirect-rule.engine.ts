@@ -4,7 +4,7 @@ import { REDIRECT_PHASE, RESPONSE_HEADERS_PHASE, type RulesetPhase, type Ruleset
 import type { CloudflareSite, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
 import type { SiteAccess } from '../../../sites/site-access.js';
 import { distinctRules, requireZone } from '../../owned-rules.js';
-import type { SiteRuleSettings } from '../../redirect-url.js';
+import { requireForwardUrl, type SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection, ZoneRule } from '../maintenance-engine.js';
 import { detectDrift, ourRules } from './drift.js';
 import { planQuota } from './plan-quota.js';
@@ -35,8 +35,8 @@ export class RedirectRuleEngine implements MaintenanceEngine {
     return [exempt.length ? `${hosts}, except ${exempt.join('; ')}` : hosts, ...(access.bypassSecret ? ['bypass link → cookie (response header rule)'] : [])];
   }
 
-  notes(site: SiteRuleSettings, access: SiteAccess, forwardUrl: string): string[] {
-    const path = ruleExpressions(site, access, forwardUrl).exemptedOwnPath;
+  notes(site: SiteRuleSettings, access: SiteAccess, forwardUrl: string | undefined): string[] {
+    const path = ruleExpressions(site, access, requireForwardUrl(site, forwardUrl)).exemptedOwnPath;
     return path
       ? [`The maintenance URL ${forwardUrl} is on a host ${site.domain} covers, so its path ${path} is let through instead of redirected (no loop).`]
       : [];
@@ -45,13 +45,13 @@ export class RedirectRuleEngine implements MaintenanceEngine {
   async apply(
     client: KeyBoundClient,
     site: CloudflareSite,
-    forwardUrl: string,
+    forwardUrl: string | undefined,
     access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,
   ): Promise<OwnedRule[]> {
     const zoneId = requireZone(site);
-    const desired = desiredRules(site, access, forwardUrl).rules;
+    const desired = desiredRules(site, access, requireForwardUrl(site, forwardUrl)).rules;
     progress.step = 'read the zone and its rules';
     const [zone, entrypoints] = await Promise.all([client.getZone(zoneId), this.read(client, zoneId, [...new Set(desired.map((need) => need.phase))])]);
     progress.step = 'plan the rules';

@@ -1,9 +1,11 @@
 import type { KeyBoundClient } from '../../../cloudflare/key-bound-client.js';
 import { ConflictError } from '../../../common/errors.js';
 import type { Progress } from '../maintenance-engine.js';
+import { assertScriptFits } from './script-size.js';
 import { workerScript } from './worker-script.js';
 import type { WorkerSiteEntry } from './worker-site-entry.js';
 import { deployedVersion, versionTag, WORKER_COMPATIBILITY_DATE, WORKER_MODULE_NAME, WORKER_SCRIPT_NAME } from './worker-script-names.js';
+import type { WorkersPlan } from './workers-plan-notes.js';
 
 /** Uploads (or deletions) one convergence may make before it gives up on a script that keeps changing. */
 export const MAX_SCRIPT_WRITES = 5;
@@ -19,7 +21,8 @@ export function desiredScript(entries: WorkerSiteEntry[]): { source: string; ver
  * first may overwrite the other's upload with a script that lacks its site. Every write is therefore followed
  * by a fresh read of both the sites and the deployed version, and the loop ends only when they agree; whoever
  * wrote last is still checking, so the last word is always a script built from the sites as they are then
- * (docs/architecture.md#the-worker-engine). Skips the upload when the deployed script carries the version.
+ * (docs/architecture.md#the-worker-engine). Skips the upload when the deployed script carries the version,
+ * and refuses one larger than Cloudflare allows on the account's Workers plan (QuotaError) before sending it.
  * Returns the version deployed (null: no script).
  */
 export async function convergeScript(
@@ -28,10 +31,12 @@ export async function convergeScript(
   desired: () => Promise<WorkerSiteEntry[]>,
   progress: Progress,
   what: string,
+  plan: WorkersPlan,
 ): Promise<string | null> {
   for (let writes = 0; ; writes += 1) {
     progress.step = `read the worker script ${WORKER_SCRIPT_NAME} (${what})`;
-    const [script, deployed] = await Promise.all([desired().then(desiredScript), client.getWorkerScript(accountId, WORKER_SCRIPT_NAME)]);
+    const [entries, deployed] = await Promise.all([desired(), client.getWorkerScript(accountId, WORKER_SCRIPT_NAME)]);
+    const script = desiredScript(entries);
     const current = deployed ? (deployedVersion(deployed.tags) ?? '') : null;
     if ((script?.version ?? null) === current) return current;
     if (writes === MAX_SCRIPT_WRITES) {
@@ -41,6 +46,8 @@ export async function convergeScript(
       );
     }
     if (script) {
+      progress.step = `check the size of the worker script ${WORKER_SCRIPT_NAME} version ${script.version} (${what})`;
+      assertScriptFits(script.source, entries.length, plan, accountId);
       progress.step = `upload the worker script ${WORKER_SCRIPT_NAME} version ${script.version} (${what})`;
       await client.uploadWorkerScript({
         accountId,

@@ -1,9 +1,9 @@
 /**
  * The Worker's code, after the constants and the sites' data that workerScript puts before it
- * (BYPASS_COOKIE, BYPASS_HEADER, BYPASS_QUERY, BYPASS_COOKIE_MAX_AGE_SECONDS, ENTRIES). Plain
- * JavaScript for the Workers runtime, unit-tested by running it in Node (test/unit/worker-script.test.ts).
- * Written as a raw template: it must hold no backtick and no dollar-brace. The request decision order
- * is docs/worker-engine.md#what-the-worker-does-with-a-request.
+ * (BYPASS_COOKIE, BYPASS_HEADER, BYPASS_QUERY, BYPASS_COOKIE_MAX_AGE_SECONDS, PAGE_CONTENT_SECURITY_POLICY,
+ * ENTRIES). Plain JavaScript for the Workers runtime, unit-tested by running it in Node
+ * (test/unit/worker-script.test.ts). Written as a raw template: it must hold no backtick and no dollar-brace.
+ * The request decision order is docs/worker-engine.md#what-the-worker-does-with-a-request.
  */
 export const WORKER_RUNTIME = String.raw`
 const ENCODER = new TextEncoder();
@@ -208,6 +208,7 @@ function maintenanceAnswer(request, site) {
   } else {
     const language = pageLanguage(request.headers.get('Accept-Language'), site.pages);
     headers.set('Content-Type', 'text/html; charset=utf-8');
+    headers.set('Content-Security-Policy', PAGE_CONTENT_SECURITY_POLICY);
     if (language !== 'default') headers.set('Content-Language', language);
     body = site.pages[language];
   }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../../maintenance-page/render-page.js';
 import { BYPASS_COOKIE, BYPASS_COOKIE_MAX_AGE_SECONDS, BYPASS_HEADER, BYPASS_QUERY } from '../../../sites/bypass-secret.js';
 import { WORKER_RUNTIME } from './worker-runtime.js';
 import type { WorkerSiteEntry } from './worker-site-entry.js';
@@ -48,6 +49,7 @@ export function workerScript(entries: WorkerSiteEntry[]): WorkerScript {
     `const BYPASS_HEADER = ${JSON.stringify(BYPASS_HEADER)};`,
     `const BYPASS_QUERY = ${JSON.stringify(BYPASS_QUERY)};`,
     `const BYPASS_COOKIE_MAX_AGE_SECONDS = ${BYPASS_COOKIE_MAX_AGE_SECONDS};`,
+    `const PAGE_CONTENT_SECURITY_POLICY = ${JSON.stringify(PAGE_CONTENT_SECURITY_POLICY)};`,
     `const ENTRIES = JSON.parse(${dataLiteral(sorted)});`,
     WORKER_RUNTIME,
   ].join('\n');

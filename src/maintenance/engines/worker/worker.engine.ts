@@ -55,7 +55,7 @@ export class WorkerEngine implements MaintenanceEngine {
   async apply(
     client: KeyBoundClient,
     site: CloudflareSite,
-    _forwardUrl: string,
+    _forwardUrl: string | undefined,
     access: SiteAccess,
     progress: Progress,
     onRules: (rules: OwnedRule[]) => Promise<void>,
@@ -77,7 +77,7 @@ export class WorkerEngine implements MaintenanceEngine {
 
     const entry = await this.directory.entryFor(site, access);
     const desired = async () => [...(await this.directory.entries(accountId, site.id)), entry];
-    await convergeScript(client, accountId, desired, progress, `with ${site.domain}`);
+    await convergeScript(client, accountId, desired, progress, `with ${site.domain}`, this.config.CLOUDFLARE_WORKERS_PLAN);
 
     const ours = () => distinctRules([...progress.adopted, ...progress.created]);
     if (plan.adopt.length) {
@@ -90,7 +90,7 @@ export class WorkerEngine implements MaintenanceEngine {
       await onRules(ours());
     }
     // Sites of the account enabled meanwhile may have uploaded a script read before this site was recorded.
-    await convergeScript(client, accountId, desired, progress, `with ${site.domain}, checked again`);
+    await convergeScript(client, accountId, desired, progress, `with ${site.domain}, checked again`, this.config.CLOUDFLARE_WORKERS_PLAN);
     return ours();
   }
 
@@ -132,11 +132,11 @@ export class WorkerEngine implements MaintenanceEngine {
 
   async syncShared(client: KeyBoundClient, site: CloudflareSite, progress: Progress, { leaving }: { leaving: boolean }): Promise<void> {
     const accountId = site.accountId ?? (await client.getZone(requireZone(site))).account.id;
-    await convergeScript(client, accountId, () => this.directory.entries(accountId, leaving ? site.id : undefined), progress, leaving ? `without ${site.domain}` : 'as stored');
+    await convergeScript(client, accountId, () => this.directory.entries(accountId, leaving ? site.id : undefined), progress, leaving ? `without ${site.domain}` : 'as stored', this.config.CLOUDFLARE_WORKERS_PLAN);
   }
 
   /** Re-deploys the account's script when what its sites show changed (a window's end or message, the branding). */
   async refresh(client: KeyBoundClient, accountId: string, progress: Progress): Promise<string | null> {
-    return convergeScript(client, accountId, () => this.directory.entries(accountId), progress, 'refreshed');
+    return convergeScript(client, accountId, () => this.directory.entries(accountId), progress, 'refreshed', this.config.CLOUDFLARE_WORKERS_PLAN);
   }
 }
