@@ -268,6 +268,22 @@ describe('the worker engine: drift and reconcile', () => {
     expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
   });
 
+  it('takes the script off workers.dev when it creates it; reports it turned back on by hand, and reconcile turns it off', async () => {
+    const account = newAccount();
+    const { site } = await workerSite('workers-dev-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    expect(script(account)!.workersDev).toEqual({ enabled: false, previewsEnabled: false });
+
+    fake.setWorkersDevDirectly(account, SCRIPT, { enabled: true, previewsEnabled: false });
+    const live = await ctx.reconcile.inspect(await reload(site));
+    expect(live.drift).toEqual([{ kind: 'rule_stale', message: expect.stringMatching(/also answers on the account's workers\.dev subdomain/) }]);
+
+    expect(await inSync(site)).toEqual([{ outcome: 'repaired', drift: ['rule_stale'] }]);
+    expect(script(account)!.workersDev).toEqual({ enabled: false, previewsEnabled: false });
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+    expect(fake.violations()).toEqual([]);
+  });
+
   it('re-deploys a script deleted by hand', async () => {
     const account = newAccount();
     const { site } = await workerSite('gone-script.com', account);

@@ -15,6 +15,8 @@ export interface WorkerSiteSnapshot {
 export interface ScriptVersions {
   deployed: string | null;
   desired: string | null;
+  /** The deployed script also answers on the account's workers.dev subdomain or its Preview URLs. */
+  onWorkersDev?: boolean;
 }
 
 /**
@@ -24,6 +26,19 @@ export interface ScriptVersions {
 export function ourRoutes(site: WorkerSiteSnapshot, patterns: string[], routes: WorkerRouteRecord[]): WorkerRouteRecord[] {
   const stored = new Set(site.maintenanceRules.filter((rule) => isWorkerRouteTarget(rule.target)).map((rule) => rule.id));
   return routes.filter((route) => isOurRoute(route) && (patterns.includes(route.pattern) || stored.has(route.id)));
+}
+
+/** Reported on a site in maintenance, whose reconcile (a re-apply) turns it off. */
+function workersDevDrift({ deployed, onWorkersDev }: ScriptVersions): Drift[] {
+  if (!onWorkersDev || deployed === null) return [];
+  return [
+    {
+      kind: 'rule_stale',
+      message:
+        `the worker script ${WORKER_SCRIPT_NAME} also answers on the account's workers.dev subdomain (turned on in Cloudflare?): ` +
+        'no site matches there, and those requests count against the Workers plan\'s daily requests',
+    },
+  ];
 }
 
 function scriptDrift({ deployed, desired }: ScriptVersions): Drift[] {
@@ -77,7 +92,7 @@ export function detectDrift(site: WorkerSiteSnapshot, patterns: string[], routes
       for (const route of ours) {
         if (!patterns.includes(route.pattern)) drift.push({ kind: 'rule_orphaned', ruleId: route.id, message: `route ${route.id} (${route.pattern}) is ours but the site's settings no longer need it` });
       }
-      drift.push(...scriptDrift(script));
+      drift.push(...scriptDrift(script), ...workersDevDrift(script));
       break;
     }
     case 'off':

@@ -16,6 +16,7 @@ import { convergeScript, desiredScript } from './script-deployment.js';
 import { routeTarget } from './worker-route-target.js';
 import { deployedVersion, WORKER_SCRIPT_NAME } from './worker-script-names.js';
 import { WORKER_SCRIPT_DIRECTORY, type WorkerScriptDirectory } from './worker-script-directory.js';
+import { keepOffWorkersDev, onWorkersDev } from './workers-dev.js';
 import { workersPlanNotes } from './workers-plan-notes.js';
 
 function owned(route: WorkerRouteRecord): OwnedRule {
@@ -91,6 +92,8 @@ export class WorkerEngine implements MaintenanceEngine {
     }
     // Sites of the account enabled meanwhile may have uploaded a script read before this site was recorded.
     await convergeScript(client, accountId, desired, progress, `with ${site.domain}, checked again`, this.config.CLOUDFLARE_WORKERS_PLAN);
+    // Also how reconcile turns workers.dev off when someone turned it on (the drift inspect reports).
+    await keepOffWorkersDev(client, accountId, progress);
     return ours();
   }
 
@@ -109,14 +112,19 @@ export class WorkerEngine implements MaintenanceEngine {
   async inspect(client: KeyBoundClient, site: CloudflareSite, _forwardUrl: string | undefined, _access: SiteAccess, claimAbandoned: boolean): Promise<ZoneInspection> {
     const zoneId = requireZone(site);
     const accountId = (await client.getZone(zoneId)).account.id;
-    const [routes, deployed, entries] = await Promise.all([
+    const [routes, deployed, workersDev, entries] = await Promise.all([
       client.listWorkerRoutes(zoneId),
       client.getWorkerScript(accountId, WORKER_SCRIPT_NAME),
+      client.getWorkersDev(accountId, WORKER_SCRIPT_NAME),
       this.directory.entries(accountId),
     ]);
     const patterns = workerRoutePatterns(site);
     const ours = new Set(ourRoutes(site, patterns, routes).map((route) => route.id));
-    const versions = { deployed: deployed ? (deployedVersion(deployed.tags) ?? '') : null, desired: desiredScript(entries)?.version ?? null };
+    const versions = {
+      deployed: deployed ? (deployedVersion(deployed.tags) ?? '') : null,
+      desired: desiredScript(entries)?.version ?? null,
+      onWorkersDev: Boolean(deployed) && onWorkersDev(workersDev),
+    };
     return {
       rules: routes.map((route) => ({
         id: route.id,
