@@ -11,6 +11,7 @@ import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection } from '../maintenance-engine.js';
 import { detectDrift, ourRoutes } from './drift.js';
 import { workerRoutePatterns } from './route-patterns.js';
+import { outrankingRoutes } from './outranking-routes.js';
 import { isOurRoute, planRoutes } from './route-plan.js';
 import { convergeScript, desiredScript } from './script-deployment.js';
 import { routeTarget } from './worker-route-target.js';
@@ -73,7 +74,10 @@ export class WorkerEngine implements MaintenanceEngine {
       );
     }
     progress.step = "read the zone's Worker routes";
-    const plan = planRoutes(site.domain, workerRoutePatterns(site), await client.listWorkerRoutes(zoneId));
+    const zoneRoutes = await client.listWorkerRoutes(zoneId);
+    const plan = planRoutes(site.domain, workerRoutePatterns(site), zoneRoutes);
+    const outranking = outrankingRoutes(workerRoutePatterns(site), zoneRoutes).map(({ message }) => `Note: ${message}.`);
+    progress.notes = [...(progress.notes ?? []), ...outranking];
     if (site.accountId !== accountId) await this.directory.rememberAccount(site.id, accountId);
 
     const entry = await this.directory.entryFor(site, access);
