@@ -37,7 +37,7 @@ import {
   withoutSecrets,
 } from './rulesets.js';
 import * as workersApi from './workers-api.js';
-import type { MissingWorkerPermission, WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from './workers.js';
+import type { MissingWorkerPermission, WorkerRouteRecord, WorkersDevState, WorkerScriptState, WorkerScriptUpload } from './workers.js';
 
 /** What a maintenance rule does: send every matching request to the maintenance page with a 302. */
 export interface ForwardingRuleSpec {
@@ -267,6 +267,14 @@ export class CloudflareGateway {
 
   getWorkerScript(token: string, accountId: string, scriptName: string): Promise<WorkerScriptState | null> {
     return workersApi.getWorkerScript(this.path, token, accountId, scriptName);
+  }
+
+  getWorkersDev(token: string, accountId: string, scriptName: string): Promise<WorkersDevState | null> {
+    return workersApi.getWorkersDev(this.path, token, accountId, scriptName);
+  }
+
+  disableWorkersDev(token: string, accountId: string, scriptName: string): Promise<WorkersDevState> {
+    return workersApi.disableWorkersDev(this.path, token, accountId, scriptName);
   }
 
   deleteWorkerScript(token: string, accountId: string, scriptName: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import type { CloudflareGateway, ForwardingRuleSpec } from './cloudflare.gateway.js';
 import type { PageRuleRecord, ZoneRecord } from './response-schemas.js';
 import type { RulesetPhase, RulesetRecord, RulesetRuleRecord, RulesetRuleSpec } from './rulesets.js';
-import type { MissingWorkerPermission, WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from './workers.js';
+import type { MissingWorkerPermission, WorkerRouteRecord, WorkersDevState, WorkerScriptState, WorkerScriptUpload } from './workers.js';
 
 /**
  * The Cloudflare API as one stored key sees it, obtained once per operation: the token stays inside,
@@ -70,6 +70,14 @@ export class KeyBoundClient {
 
   getWorkerScript(accountId: string, scriptName: string): Promise<WorkerScriptState | null> {
     return this.#gateway.getWorkerScript(this.#token, accountId, scriptName);
+  }
+
+  getWorkersDev(accountId: string, scriptName: string): Promise<WorkersDevState | null> {
+    return this.#gateway.getWorkersDev(this.#token, accountId, scriptName);
+  }
+
+  disableWorkersDev(accountId: string, scriptName: string): Promise<WorkersDevState> {
+    return this.#gateway.disableWorkersDev(this.#token, accountId, scriptName);
   }
 
   deleteWorkerScript(accountId: string, scriptName: string): Promise<boolean> {

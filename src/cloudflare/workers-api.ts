@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CallPath } from './call-path.js';
 import { CloudflareApiError } from './cloudflare-api.error.js';
-import type { MissingWorkerPermission, WorkerRouteRecord, WorkerScriptState, WorkerScriptUpload } from './workers.js';
+import type { MissingWorkerPermission, WorkerRouteRecord, WorkersDevState, WorkerScriptState, WorkerScriptUpload } from './workers.js';
 
 /** Cloudflare's codes for "no such script" (HTTP 404) and "a route with the same pattern already exists" (docs/cloudflare-facts.md#workers). */
 export const SCRIPT_NOT_FOUND = 10007;
@@ -20,6 +20,10 @@ const routeSchema = z
   .transform(({ id, pattern, script }): WorkerRouteRecord => (script ? { id, pattern, script } : { id, pattern }));
 const routeListSchema = z.array(routeSchema);
 const scriptSettingsSchema = z.object({ tags: z.array(z.string()).nullish() }).loose();
+const workersDevSchema = z
+  .object({ enabled: z.boolean(), previews_enabled: z.boolean().nullish() })
+  .loose()
+  .transform(({ enabled, previews_enabled }): WorkersDevState => ({ enabled, previewsEnabled: previews_enabled ?? false }));
 const anyResult = z.unknown();
 
 /**
@@ -61,6 +65,34 @@ export async function getWorkerScript(path: CallPath, token: string, accountId: 
   } catch (error) {
     if (isScriptNotFound(error)) return null;
     throw error;
+  }
+}
+
+/** Whether the script answers on the account's workers.dev subdomain (docs/cloudflare-facts.md#workersdev); null when the account has no such script. */
+export async function getWorkersDev(path: CallPath, token: string, accountId: string, scriptName: string): Promise<WorkersDevState | null> {
+  try {
+    const { result } = await path.call(token, `read the workers.dev setting of the Worker script ${scriptName} of account ${accountId}`, workersDevSchema, (client) =>
+      client.workers.scripts.subdomain.get(scriptName, { account_id: accountId }),
+    );
+    return result;
+  } catch (error) {
+    if (isScriptNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Takes the script off the account's workers.dev subdomain, its Preview URLs too. A POST that sets a state, so
+ * repeating one whose answer was lost is harmless.
+ */
+export async function disableWorkersDev(path: CallPath, token: string, accountId: string, scriptName: string): Promise<WorkersDevState> {
+  try {
+    const { result } = await path.call(token, `turn off workers.dev for the Worker script ${scriptName} of account ${accountId}`, workersDevSchema, (client) =>
+      client.workers.scripts.subdomain.create(scriptName, { account_id: accountId, enabled: false, previews_enabled: false }),
+    );
+    return result;
+  } catch (error) {
+    throw explainRefusedWrite(error, SCRIPTS_PERMISSION);
   }
 }
 

@@ -30,3 +30,9 @@ export interface WorkerRouteRecord {
 
 /** A Workers permission the token lacks, in Cloudflare's dashboard words, e.g. "Workers Scripts Edit (account)". */
 export type MissingWorkerPermission = string;
+
+/** Whether a script also answers on the account's workers.dev subdomain (`enabled`) and its Preview URLs there. */
+export interface WorkersDevState {
+  enabled: boolean;
+  previewsEnabled: boolean;
+}

@@ -55,6 +55,7 @@ export class MaintenanceService {
         const access = this.access.resolve(claimed);
         notes = engine.notes(claimed, access, forwardUrl);
         const owned = await engine.apply(client, claimed, forwardUrl, access, progress, record);
+        notes.push(...(progress.notes ?? []));
         return { settlement: { siteId: site.id, state: 'on', rules: owned, reason }, ruleIds: ruleIds(owned) };
       },
       rollback: async ({ progress, removeEach, syncShared }) => {
@@ -115,6 +116,7 @@ export class MaintenanceService {
         notes = nextEngine.notes(next, access, forwardUrl);
         const current = { ...next, maintenanceRules: engineChange ? [] : previous } as CloudflareSite;
         const kept = await nextEngine.apply(client, current, forwardUrl, access, progress, (rules) => record(distinctRules([...previous, ...rules])));
+        notes.push(...(progress.notes ?? []));
         // The old engine's rules (removeEach is the claimed site's engine) go only once the new ones are in place.
         progress.step = 'remove the rules the new settings no longer need';
         const obsolete = previous.filter((rule) => !kept.some((keep) => keep.id === rule.id));

@@ -39,8 +39,10 @@ describe('the worker engine through the CLI', () => {
     expect(suite.fake.workerScript(DEFAULT_ACCOUNT_ID, SCRIPT)?.source).toContain('database upgrade');
     const routes = suite.fake.workerRoutes(zone.id);
     expect(routes.filter((route) => route.script === SCRIPT).map((route) => route.pattern).sort()).toEqual(['*.cli-worker.test/*', 'cli-worker.test/*']);
+    // Their /api/* route is more specific than our cli-worker.test/*: said at enable and in the live status.
+    expect(enabled.stdout.replace(/\s+/g, ' ')).toMatch(/Note: route \S+ \(cli-worker\.test\/api\/\*\) runs the Worker "their-worker" .*requests for the paths \/api\/\* of cli-worker\.test are not in maintenance/);
     const live = JSON.parse((await ok(['status', 'cli-worker.test', '--live', '--json'])).stdout);
-    expect(JSON.stringify(live)).toContain('"drift":[]');
+    expect(JSON.stringify(live)).toContain(`"drift":[{"kind":"rule_outranked","ruleId":"${theirs.id}"`);
 
     // The operator who pays for Workers says so: no warning then.
     await ok(['disable', 'cli-worker.test']);

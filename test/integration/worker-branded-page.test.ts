@@ -48,7 +48,7 @@ async function visit(worker: WorkerModule, url: string, language?: string): Prom
 
 describe('the worker engine serves the branded page', () => {
   it("of the site's branding over the default, in the visitor's language, and re-deployed when the default changes", async () => {
-    await ctx.pageBranding.updateDefault({ message: 'The whole fleet is being upgraded.', contactUrl: 'mailto:ops@fleet.test' });
+    await ctx.pageBranding.updateDefault({ message: 'The whole fleet is being upgraded.', contactUrl: 'mailto:ops@fleet.test' }, 'test');
     const given = await givenSite(ctx, fake, 'branded-worker.test', { accountId: ACCOUNT });
     const { site } = await ctx.siteSettings.update(
       given.site,

@@ -74,7 +74,10 @@ describe('the worker engine: a full cycle', () => {
     const stored = await reload(site);
     expect(stored).toMatchObject({ maintenanceState: 'on', accountId: account });
     expect(stored.maintenanceRules.map((rule) => rule.target).sort()).toEqual(['cfm_worker_route:*.cycle-shop.com/*', 'cfm_worker_route:cycle-shop.com/*']);
-    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+    // Their /api/* route is more specific than our cycle-shop.com/*: said at enable, reported, never changed.
+    expect(result.message).toMatch(/Note: route \S+ \(cycle-shop\.com\/api\/\*\) runs the Worker "their-worker" .*requests for the paths \/api\/\* of cycle-shop\.com are not in maintenance/);
+    expect(await inSync(site)).toEqual([{ outcome: 'reported', drift: ['rule_outranked'] }]);
+    expect(fake.workerRoutes(zone.id)).toContainEqual(theirs);
 
     await ctx.maintenance.disableMaintenance(stored, ACTOR);
 
@@ -266,6 +269,42 @@ describe('the worker engine: drift and reconcile', () => {
     expect(ourRoutes(zone.id)).toHaveLength(2);
     expect(script(account)!.tags).toEqual(version);
     expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+  });
+
+  it('takes the script off workers.dev when it creates it; reports it turned back on by hand, and reconcile turns it off', async () => {
+    const account = newAccount();
+    const { site } = await workerSite('workers-dev-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    expect(script(account)!.workersDev).toEqual({ enabled: false, previewsEnabled: false });
+
+    fake.setWorkersDevDirectly(account, SCRIPT, { enabled: true, previewsEnabled: false });
+    const live = await ctx.reconcile.inspect(await reload(site));
+    expect(live.drift).toEqual([{ kind: 'rule_stale', message: expect.stringMatching(/also answers on the account's workers\.dev subdomain/) }]);
+
+    expect(await inSync(site)).toEqual([{ outcome: 'repaired', drift: ['rule_stale'] }]);
+    expect(script(account)!.workersDev).toEqual({ enabled: false, previewsEnabled: false });
+    expect(await inSync(site)).toEqual([{ outcome: 'in_sync', drift: [] }]);
+    expect(fake.violations()).toEqual([]);
+  });
+
+  it("reports a user's more specific routes, one with no script too, in the live status and reconcile, and changes none of them", async () => {
+    const account = newAccount();
+    const { zone, site } = await workerSite('outranked-shop.com', account);
+    await ctx.maintenance.enableMaintenance(site, null, ACTOR);
+    fake.addWorkerScript(account, { name: 'their-api' });
+    const api = fake.addWorkerRoute(zone.id, { pattern: 'outranked-shop.com/api/*', script: 'their-api' });
+    const off = fake.addWorkerRoute(zone.id, { pattern: 'static.outranked-shop.com/*' });
+    const before = fake.workerRoutes(zone.id);
+
+    const live = await ctx.reconcile.inspect(await reload(site));
+    expect(live.drift).toEqual([
+      { kind: 'rule_outranked', ruleId: api.id, message: expect.stringContaining('requests for the paths /api/* of outranked-shop.com are not in maintenance') },
+      { kind: 'rule_outranked', ruleId: off.id, message: expect.stringMatching(/turns Workers off \(no script\) and is more specific than our \*\.outranked-shop\.com\/\*.*every path of static\.outranked-shop\.com/) },
+    ]);
+    const mark = fake.exchanges.length;
+    expect(await inSync(site)).toEqual([{ outcome: 'reported', drift: ['rule_outranked', 'rule_outranked'] }]);
+    expect(writesSince(mark)).toEqual([]);
+    expect(fake.workerRoutes(zone.id)).toEqual(before);
   });
 
   it('re-deploys a script deleted by hand', async () => {

@@ -94,6 +94,32 @@ describe('Worker scripts', () => {
     expect(fake.workerScript(ACCOUNT, SCRIPT)?.tags).toEqual(['cfm-version-a1']);
   });
 
+  it('reads whether the script answers on workers.dev, and turns it off with its Preview URLs through the SDK’s subdomain.create', async () => {
+    await expect(client.getWorkersDev(ACCOUNT, SCRIPT)).resolves.toBeNull();
+    await client.uploadWorkerScript(upload('a1'));
+    await expect(client.getWorkersDev(ACCOUNT, SCRIPT)).resolves.toEqual({ enabled: true, previewsEnabled: true });
+
+    await expect(client.disableWorkersDev(ACCOUNT, SCRIPT)).resolves.toEqual({ enabled: false, previewsEnabled: false });
+
+    const post = writes().find((e) => e.method === 'POST');
+    expect(post?.path).toBe(`/accounts/${ACCOUNT}/workers/scripts/${SCRIPT}/subdomain`);
+    await expect(client.getWorkersDev(ACCOUNT, SCRIPT)).resolves.toEqual({ enabled: false, previewsEnabled: false });
+    expect(fake.violations()).toEqual([]);
+  });
+
+  it('turns workers.dev off once the answer to that POST was lost and it is repeated, and names the Edit permission a Read token lacks', async () => {
+    await client.uploadWorkerScript(upload('a1'));
+    fake.injectFault({ method: 'POST', path: `/accounts/${ACCOUNT}/workers/scripts/${SCRIPT}/subdomain`, fault: 'reset', afterHandling: true });
+    await client.disableWorkersDev(ACCOUNT, SCRIPT);
+    expect(writes().filter((e) => e.method === 'POST')).toHaveLength(2);
+    expect(fake.workerScript(ACCOUNT, SCRIPT)?.workersDev).toEqual({ enabled: false, previewsEnabled: false });
+
+    fake.setWorkersAccess(TEST_TOKEN, { scripts: 'read' });
+    const refused = await failureOf(client.disableWorkersDev(ACCOUNT, SCRIPT));
+    expect(refused).toBeInstanceOf(CloudflareApiError);
+    expect((refused as Error).message).toMatch(/lacks Workers Scripts Edit \(account\)/);
+  });
+
   it('is refused, as Cloudflare refuses it, when sent through the SDK’s own workers.scripts.update (cloudflare-typescript#2799)', async () => {
     const sdk = new Cloudflare({ apiToken: TEST_TOKEN, baseURL: fake.baseURL, maxRetries: 0, logLevel: 'off' });
     const { source, moduleName, compatibilityDate, tags } = upload('a1');

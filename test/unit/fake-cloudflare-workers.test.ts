@@ -110,6 +110,50 @@ describe('FakeCloudflare: Worker script upload', () => {
   });
 });
 
+describe('FakeCloudflare: a Worker script on workers.dev', () => {
+  it('starts on (and its Preview URLs), as Cloudflare assigns a new Worker its workers.dev route, and keeps the setting across uploads', async () => {
+    await send('PUT', SCRIPT_PATH, upload());
+    expect(await send('GET', `${SCRIPT_PATH}/subdomain`)).toEqual({ status: 200, body: expect.objectContaining({ result: { enabled: true, previews_enabled: true } }) });
+
+    const off = await send('POST', `${SCRIPT_PATH}/subdomain`, { enabled: false, previews_enabled: false });
+    expect(off.body.result).toEqual({ enabled: false, previews_enabled: false });
+    await send('PUT', SCRIPT_PATH, upload());
+    expect((await send('GET', `${SCRIPT_PATH}/subdomain`)).body.result).toEqual({ enabled: false, previews_enabled: false });
+    expect(fake.workerScript(ACCOUNT, 'cfm-maintenance')?.workersDev).toEqual({ enabled: false, previewsEnabled: false });
+    expect(fake.violations()).toEqual([]);
+  });
+
+  it('keeps the Preview URLs as they are when previews_enabled is left out, and lets a test turn workers.dev on as the dashboard does', async () => {
+    await send('PUT', SCRIPT_PATH, upload());
+    expect((await send('POST', `${SCRIPT_PATH}/subdomain`, { enabled: false })).body.result).toEqual({ enabled: false, previews_enabled: true });
+    fake.setWorkersDevDirectly(ACCOUNT, 'cfm-maintenance', { enabled: true, previewsEnabled: false });
+    expect((await send('GET', `${SCRIPT_PATH}/subdomain`)).body.result).toEqual({ enabled: true, previews_enabled: false });
+  });
+
+  it('refuses a body that is not the SDK’s SubdomainCreateParams, records the violation and changes nothing', async () => {
+    await send('PUT', SCRIPT_PATH, upload());
+    for (const body of [{ enabled: 'no' }, { enabled: false, workers_dev: false }, {}]) {
+      const res = await send('POST', `${SCRIPT_PATH}/subdomain`, body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject(refusal(1001, /^Invalid request: /));
+    }
+    expect(fake.workerScript(ACCOUNT, 'cfm-maintenance')?.workersDev).toEqual({ enabled: true, previewsEnabled: true });
+    expect(fake.violations()).toEqual([
+      expect.stringMatching(/POST \/accounts\/\{account_id\}\/workers\/scripts\/\{script_name\}\/subdomain request body enabled/),
+      expect.stringMatching(/subdomain request body \(root\): Unrecognized key/),
+      expect.stringMatching(/subdomain request body enabled/),
+    ]);
+  });
+
+  it('answers 404/10007 for a script the account does not have, and a write with Read only 403', async () => {
+    expect((await send('GET', `${SCRIPT_PATH}/subdomain`)).body).toMatchObject(refusal(10007, 'workers.api.error.script_not_found'));
+    await send('PUT', SCRIPT_PATH, upload());
+    fake.setWorkersAccess(TOKEN, { scripts: 'read' });
+    expect((await send('GET', `${SCRIPT_PATH}/subdomain`)).status).toBe(200);
+    expect((await send('POST', `${SCRIPT_PATH}/subdomain`, { enabled: false })).status).toBe(403);
+  });
+});
+
 describe('FakeCloudflare: Worker routes', () => {
   beforeEach(() => {
     fake.addWorkerScript(ACCOUNT, { name: 'cfm-maintenance' });

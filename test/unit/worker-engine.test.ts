@@ -36,6 +36,8 @@ function entry(siteId: string, domain = `${siteId}.test`): WorkerSiteEntry {
 class ScriptsOfOneAccount {
   deployed: WorkerScriptState | null = null;
   writes: string[] = [];
+  /** Each time the script was taken off workers.dev, with the version it then carried. */
+  workersDevOff: string[] = [];
   /** Runs before each read of the deployed script, to let "another process" act between a write and the check. */
   beforeRead: () => void = () => {};
 
@@ -50,6 +52,11 @@ class ScriptsOfOneAccount {
         expect(upload).toMatchObject({ accountId: ACCOUNT, scriptName: OURS, moduleName: 'maintenance.mjs' });
         this.deployed = { name: OURS, tags: upload.tags };
         this.writes.push(`upload ${upload.tags.join(',')}`);
+      },
+      disableWorkersDev: async (accountId: string, name: string) => {
+        expect([accountId, name]).toEqual([ACCOUNT, OURS]);
+        this.workersDevOff.push(this.deployed?.tags.join(',') ?? 'no script');
+        return { enabled: false, previewsEnabled: false };
       },
       deleteWorkerScript: async () => {
         const existed = this.deployed !== null;
@@ -121,6 +128,16 @@ describe('worker engine: drift', () => {
     expect(detectDrift(off, patterns, [], { deployed: 'v1', desired: null }, false)).toEqual([{ kind: 'rule_orphaned', message: expect.stringMatching(/no site of the account needs it/) }]);
   });
 
+  it('reports a script that also answers on workers.dev as stale on a site in maintenance (reconcile re-applies, which turns it off)', () => {
+    const routes = [route('r1', 'shop.test/*'), route('r2', '*.shop.test/*')];
+    expect(detectDrift(on, patterns, routes, { ...same, onWorkersDev: true }, false)).toEqual([
+      { kind: 'rule_stale', message: expect.stringMatching(/cfm-maintenance also answers on the account's workers\.dev subdomain.*daily requests/) },
+    ]);
+    expect(detectDrift(on, patterns, routes, { ...same, onWorkersDev: false }, false)).toEqual([]);
+    const off = { maintenanceState: 'off' as const, maintenanceRules: [] };
+    expect(detectDrift(off, patterns, [], { deployed: 'v1', desired: 'v1', onWorkersDev: true }, false)).toEqual([]);
+  });
+
   it('reports our routes left on a site out of maintenance, and an unrecorded one of ours, as orphaned', () => {
     const off = { maintenanceState: 'off' as const, maintenanceRules: [] };
     expect(detectDrift(off, patterns, [route('r9', 'shop.test/*'), route('u1', '*.shop.test/*', 'theirs')], { deployed: null, desired: null }, false)).toEqual([
@@ -140,6 +157,19 @@ describe('worker script: convergence', () => {
     await expect(convergeScript(scripts.client(), ACCOUNT, async () => entries, progress(), 'test', 'paid')).resolves.toBe(version);
     await expect(convergeScript(scripts.client(), ACCOUNT, async () => entries, progress(), 'test', 'paid')).resolves.toBe(version);
     expect(scripts.writes).toEqual([`upload ${versionTag(version)}`]);
+  });
+
+  it('takes the script off workers.dev right after the upload that creates it, and only then', async () => {
+    const scripts = new ScriptsOfOneAccount();
+    const first = desiredScript([entry('a')])!.version;
+    await convergeScript(scripts.client(), ACCOUNT, async () => [entry('a')], progress(), 'test', 'paid');
+    await convergeScript(scripts.client(), ACCOUNT, async () => [entry('a'), entry('b')], progress(), 'test', 'paid');
+    expect(scripts.writes).toHaveLength(2);
+    expect(scripts.workersDevOff).toEqual([versionTag(first)]);
+
+    await convergeScript(scripts.client(), ACCOUNT, async () => [], progress(), 'test', 'paid');
+    await convergeScript(scripts.client(), ACCOUNT, async () => [entry('c')], progress(), 'test', 'paid');
+    expect(scripts.workersDevOff).toEqual([versionTag(first), versionTag(desiredScript([entry('c')])!.version)]);
   });
 
   it('deletes the script when no site needs it, and does nothing when there is none', async () => {

@@ -348,6 +348,17 @@ describe('hosts', () => {
   ])('%s goes to the origin (%s)', async (url) => {
     expect(await send(url)).toBe('origin');
   });
+
+  it.each([
+    ['https://cfm-maintenance.acme.workers.dev/', 'the script on the account\'s workers.dev subdomain'],
+    ['https://0123abcd-cfm-maintenance.acme.workers.dev/x', 'a Preview URL'],
+    ['https://CFM-Maintenance.Acme.Workers.Dev./', 'in upper case with a trailing dot'],
+  ])('%s gets a 404 of its own, never the origin: workers.dev has none (%s)', async (url) => {
+    const response = await answer(url);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).toBe('Not found');
+  });
 });
 
 describe('hostile text in the data', () => {

@@ -48,6 +48,8 @@ export interface Progress {
   /** Our rules already in the zone (left by an interrupted run), kept instead of duplicated. */
   adopted: OwnedRule[];
   created: OwnedRule[];
+  /** What the operator should know that only the zone could tell (a user's route outranking ours), shown with the result. */
+  notes?: string[];
 }
 
 /**

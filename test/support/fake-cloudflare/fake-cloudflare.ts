@@ -209,7 +209,7 @@ export class FakeCloudflare {
   /*
    * Workers, for tests of the worker engine. Reading: `workerScript` / `workerScripts` (source, main module,
    * compatibility date, tags), `workerRoutes` (a zone's routes in creation order). Acting as the account's owner
-   * would in the dashboard: `addWorkerScript` (their own Worker), `deleteWorkerScriptDirectly`, `addWorkerRoute`
+   * would in the dashboard: `addWorkerScript` (their own Worker), `deleteWorkerScriptDirectly`, `setWorkersDevDirectly`, `addWorkerRoute`
    * (their own route), `alterWorkerRoute` and `removeWorkerRouteDirectly` (our route changed behind our back),
    * and `setWorkersAccess` (a token with Read or no Workers Scripts / Workers Routes permission).
    */
@@ -233,6 +233,13 @@ export class FakeCloudflare {
       tags: init.tags ?? [],
     });
     return structuredClone(script);
+  }
+
+  /** Turns the script's workers.dev route (and Preview URLs) on or off as the dashboard's Domains & Routes does. */
+  setWorkersDevDirectly(accountId: string, name: string, state: { enabled: boolean; previewsEnabled: boolean }): void {
+    const script = this.state.workers.script(accountId, name);
+    if (!script) throw new Error(`FakeCloudflare.setWorkersDevDirectly: no script ${name} in account ${accountId}`);
+    script.workersDev = { ...state };
   }
 
   deleteWorkerScriptDirectly(accountId: string, name: string): void {

@@ -22,7 +22,7 @@ import {
 } from './rulesets.handlers.js';
 import { verifyToken } from './tokens.handlers.js';
 import { createRoute, deleteRoute, getRoute, listRoutes, updateRoute } from './workers-routes.handlers.js';
-import { deleteScript, getScriptSettings, listScripts, uploadScript } from './workers-scripts.handlers.js';
+import { deleteScript, getScriptSettings, getWorkersDev, listScripts, setWorkersDev, uploadScript } from './workers-scripts.handlers.js';
 import { getZone, listAccounts, listZones } from './zones.handlers.js';
 import { matchTemplate } from '../path-template.js';
 
@@ -78,6 +78,8 @@ const ROUTES: Route[] = [
     template: '/accounts/{account_id}/workers/scripts/{script_name}/script-settings',
     handler: { authed: getScriptSettings },
   },
+  { method: 'GET', template: '/accounts/{account_id}/workers/scripts/{script_name}/subdomain', handler: { authed: getWorkersDev } },
+  { method: 'POST', template: '/accounts/{account_id}/workers/scripts/{script_name}/subdomain', handler: { authed: setWorkersDev } },
   { method: 'GET', template: '/zones/{zone_id}/workers/routes', handler: { authed: listRoutes } },
   { method: 'POST', template: '/zones/{zone_id}/workers/routes', handler: { authed: createRoute } },
   { method: 'GET', template: '/zones/{zone_id}/workers/routes/{route_id}', handler: { authed: getRoute } },

@@ -93,6 +93,8 @@ export interface FakeWorkerScript {
   /** Null when the upload gave none. */
   compatibilityDate: string | null;
   tags: string[];
+  /** The script on the account's workers.dev subdomain, and its Preview URLs there; kept across uploads. */
+  workersDev: { enabled: boolean; previewsEnabled: boolean };
   createdOn: string;
   modifiedOn: string;
   etag: string;

@@ -1,5 +1,6 @@
 import type { RouteCreateParams, RouteListResponse, RouteUpdateParams } from 'cloudflare/resources/workers/routes';
 import type { ScriptListResponse, ScriptSetting, ScriptUpdateResponse } from 'cloudflare/resources/workers/scripts/scripts';
+import type { SubdomainCreateParams, SubdomainCreateResponse, SubdomainGetResponse } from 'cloudflare/resources/workers/scripts/subdomain';
 import { z } from 'zod';
 import { matchTemplate } from '../path-template.js';
 import type { FakeWorkerRoute, FakeWorkerScript } from './types.js';
@@ -15,11 +16,15 @@ import type { FakeWorkerRoute, FakeWorkerScript } from './types.js';
 export const routeBodySchema = z.strictObject({ pattern: z.string(), script: z.string().optional() });
 export type RouteBody = z.infer<typeof routeBodySchema>;
 
+/** `SubdomainCreateParams` without the path's `account_id`. */
+export const workersDevBodySchema = z.strictObject({ enabled: z.boolean(), previews_enabled: z.boolean().optional() });
+export type WorkersDevBody = z.infer<typeof workersDevBodySchema>;
+
 interface WorkersOperation {
   method: string;
   template: string;
   query: string[];
-  body?: 'route' | 'multipart';
+  body?: 'route' | 'workers-dev' | 'multipart';
 }
 
 const OPERATIONS: WorkersOperation[] = [
@@ -27,6 +32,8 @@ const OPERATIONS: WorkersOperation[] = [
   { method: 'PUT', template: '/accounts/{account_id}/workers/scripts/{script_name}', query: ['bindings_inherit'], body: 'multipart' },
   { method: 'DELETE', template: '/accounts/{account_id}/workers/scripts/{script_name}', query: ['force'] },
   { method: 'GET', template: '/accounts/{account_id}/workers/scripts/{script_name}/script-settings', query: [] },
+  { method: 'GET', template: '/accounts/{account_id}/workers/scripts/{script_name}/subdomain', query: [] },
+  { method: 'POST', template: '/accounts/{account_id}/workers/scripts/{script_name}/subdomain', query: [], body: 'workers-dev' },
   { method: 'GET', template: '/zones/{zone_id}/workers/routes', query: [] },
   { method: 'POST', template: '/zones/{zone_id}/workers/routes', query: [], body: 'route' },
   { method: 'GET', template: '/zones/{zone_id}/workers/routes/{route_id}', query: [] },
@@ -59,9 +66,9 @@ export function workersRequestProblems(request: {
     if (mediaType !== 'multipart/form-data') {
       problems.push(`${where}: request content-type "${request.contentType ?? ''}" is not multipart/form-data (the shape of cloudflare-typescript#2799)`);
     }
-  } else if (operation.body === 'route') {
+  } else if (operation.body === 'route' || operation.body === 'workers-dev') {
     if (mediaType !== 'application/json') problems.push(`${where}: request content-type "${request.contentType ?? ''}" is not application/json`);
-    const parsed = routeBodySchema.safeParse(request.body);
+    const parsed = (operation.body === 'route' ? routeBodySchema : workersDevBodySchema).safeParse(request.body);
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((issue) => `${where} request body ${issue.path.join('.') || '(root)'}: ${issue.message}`));
     }
@@ -74,6 +81,10 @@ export function workersRequestProblems(request: {
 /** A route as every route operation of the SDK returns it. */
 export function apiWorkerRoute(route: FakeWorkerRoute): RouteListResponse {
   return route.script === undefined ? { id: route.id, pattern: route.pattern } : { id: route.id, pattern: route.pattern, script: route.script };
+}
+
+export function apiWorkersDev(script: FakeWorkerScript): SubdomainGetResponse & SubdomainCreateResponse {
+  return { enabled: script.workersDev.enabled, previews_enabled: script.workersDev.previewsEnabled };
 }
 
 export function apiScriptSetting(script: FakeWorkerScript): ScriptSetting {
@@ -132,4 +143,5 @@ type Holds<T extends true> = T;
 export type WorkersContractChecks = [
   Holds<Same<RouteBody, Omit<RouteCreateParams, 'zone_id'>>>,
   Holds<Same<RouteBody, Omit<RouteUpdateParams, 'zone_id'>>>,
+  Holds<Same<WorkersDevBody, Omit<SubdomainCreateParams, 'account_id'>>>,
 ];

@@ -1,8 +1,8 @@
 import { accountFor, requireWorkersAccess } from './auth.js';
-import { ApiError, success } from './envelope.js';
+import { ApiError, invalidRequest, success } from './envelope.js';
 import type { AuthedContext, Handler } from './request-context.js';
 import type { FakeWorkerScript } from './types.js';
-import { apiScriptListItem, apiScriptSetting, apiScriptUpload } from './workers-contract.js';
+import { apiScriptListItem, apiScriptSetting, apiScriptUpload, apiWorkersDev, workersDevBodySchema } from './workers-contract.js';
 import { scriptOfUpload } from './workers-upload.js';
 
 /** Cloudflare's answer for a script the account does not have (docs/cloudflare-facts.md#workers-script-upload). */
@@ -33,6 +33,19 @@ export const deleteScript: Handler = (ctx) => {
 
 /** `GET …/scripts/{name}/script-settings`: where the script's tags are read. */
 export const getScriptSettings: Handler = (ctx) => success(apiScriptSetting(scriptOf(ctx, 'read')));
+
+/** `GET …/scripts/{name}/subdomain`: whether the script answers on the account's workers.dev subdomain. */
+export const getWorkersDev: Handler = (ctx) => success(apiWorkersDev(scriptOf(ctx, 'read')));
+
+/** `POST …/scripts/{name}/subdomain`: sets it; `previews_enabled` left out keeps the Preview URLs as they are. */
+export const setWorkersDev: Handler = (ctx) => {
+  const script = scriptOf(ctx, 'edit');
+  const parsed = workersDevBodySchema.safeParse(ctx.body);
+  if (!parsed.success) throw invalidRequest(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+  const body = parsed.data;
+  script.workersDev = { enabled: body.enabled, previewsEnabled: body.previews_enabled ?? script.workersDev.previewsEnabled };
+  return success(apiWorkersDev(script));
+};
 
 function scriptsAccount(ctx: AuthedContext, need: 'read' | 'edit'): string {
   const accountId = accountFor(ctx.state, ctx.token, ctx.params.account_id ?? '', ctx.fullPath);

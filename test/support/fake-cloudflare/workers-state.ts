@@ -2,6 +2,13 @@ import { createHash } from 'node:crypto';
 import { newId, nowIso } from './ids.js';
 import type { FakeWorkerRoute, FakeWorkerScript } from './types.js';
 
+/**
+ * A new script's workers.dev setting. Cloudflare's docs: "All Workers are assigned a workers.dev route when they
+ * are created" (developers.cloudflare.com/workers/configuration/routing/workers-dev/), and Preview URLs follow that
+ * setting; the fake takes the worse case of the docs' word for scripts uploaded by API (docs/cloudflare-facts.md#workersdev).
+ */
+export const NEW_SCRIPT_WORKERS_DEV = { enabled: true, previewsEnabled: true } as const;
+
 /** Cloudflare's per-zone route limit (docs/cloudflare-facts.md#workers-routes). */
 export const ROUTES_PER_ZONE = 1000;
 
@@ -25,11 +32,13 @@ export class FakeWorkers {
     const byName = this.scripts.get(accountId) ?? new Map<string, FakeWorkerScript>();
     this.scripts.set(accountId, byName);
     const now = nowIso();
+    const previous = byName.get(name);
     const script: FakeWorkerScript = {
       accountId,
       name,
       ...structuredClone(fields),
-      createdOn: byName.get(name)?.createdOn ?? now,
+      workersDev: { ...(previous?.workersDev ?? NEW_SCRIPT_WORKERS_DEV) },
+      createdOn: previous?.createdOn ?? now,
       modifiedOn: now,
       etag: createHash('sha256').update(fields.source).update(now).digest('hex'),
     };

@@ -2,6 +2,7 @@ import type { WorkerRouteRecord } from '../../../cloudflare/workers.js';
 import type { MaintenanceState, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
 import type { Drift } from '../maintenance-engine.js';
 import { storedStateDrift } from '../stored-state-drift.js';
+import { outrankingRoutes } from './outranking-routes.js';
 import { isOurRoute } from './route-plan.js';
 import { isWorkerRouteTarget, patternOfTarget } from './worker-route-target.js';
 import { WORKER_SCRIPT_NAME } from './worker-script-names.js';
@@ -15,6 +16,8 @@ export interface WorkerSiteSnapshot {
 export interface ScriptVersions {
   deployed: string | null;
   desired: string | null;
+  /** The deployed script also answers on the account's workers.dev subdomain or its Preview URLs. */
+  onWorkersDev?: boolean;
 }
 
 /**
@@ -24,6 +27,19 @@ export interface ScriptVersions {
 export function ourRoutes(site: WorkerSiteSnapshot, patterns: string[], routes: WorkerRouteRecord[]): WorkerRouteRecord[] {
   const stored = new Set(site.maintenanceRules.filter((rule) => isWorkerRouteTarget(rule.target)).map((rule) => rule.id));
   return routes.filter((route) => isOurRoute(route) && (patterns.includes(route.pattern) || stored.has(route.id)));
+}
+
+/** Reported on a site in maintenance, whose reconcile (a re-apply) turns it off. */
+function workersDevDrift({ deployed, onWorkersDev }: ScriptVersions): Drift[] {
+  if (!onWorkersDev || deployed === null) return [];
+  return [
+    {
+      kind: 'rule_stale',
+      message:
+        `the worker script ${WORKER_SCRIPT_NAME} also answers on the account's workers.dev subdomain (turned on in Cloudflare?): ` +
+        'no site matches there, and those requests count against the Workers plan\'s daily requests',
+    },
+  ];
 }
 
 function scriptDrift({ deployed, desired }: ScriptVersions): Drift[] {
@@ -45,7 +61,8 @@ function scriptDrift({ deployed, desired }: ScriptVersions): Drift[] {
 /**
  * How the zone and the account's script differ from the stored state (docs/promises.md#the-truth-is-in-cloudflare).
  * A route of ours that now runs another Worker is reported (`rule_taken`) and never rewritten: someone chose
- * that Worker for the pattern, and only they can say whether maintenance should win over it.
+ * that Worker for the pattern, and only they can say whether maintenance should win over it. Likewise a user's
+ * route more specific than ours, which takes some of the site's requests (`rule_outranked`).
  */
 export function detectDrift(site: WorkerSiteSnapshot, patterns: string[], routes: WorkerRouteRecord[], script: ScriptVersions, claimAbandoned: boolean): Drift[] {
   const ours = ourRoutes(site, patterns, routes);
@@ -77,7 +94,8 @@ export function detectDrift(site: WorkerSiteSnapshot, patterns: string[], routes
       for (const route of ours) {
         if (!patterns.includes(route.pattern)) drift.push({ kind: 'rule_orphaned', ruleId: route.id, message: `route ${route.id} (${route.pattern}) is ours but the site's settings no longer need it` });
       }
-      drift.push(...scriptDrift(script));
+      for (const { route, message } of outrankingRoutes(patterns, routes)) drift.push({ kind: 'rule_outranked', ruleId: route.id, message });
+      drift.push(...scriptDrift(script), ...workersDevDrift(script));
       break;
     }
     case 'off':

@@ -3,6 +3,7 @@ import { ConflictError } from '../../../common/errors.js';
 import type { Progress } from '../maintenance-engine.js';
 import { assertScriptFits } from './script-size.js';
 import { workerScript } from './worker-script.js';
+import { turnOffWorkersDev } from './workers-dev.js';
 import type { WorkerSiteEntry } from './worker-site-entry.js';
 import { deployedVersion, versionTag, WORKER_COMPATIBILITY_DATE, WORKER_MODULE_NAME, WORKER_SCRIPT_NAME } from './worker-script-names.js';
 import type { WorkersPlan } from './workers-plan-notes.js';
@@ -23,6 +24,7 @@ export function desiredScript(entries: WorkerSiteEntry[]): { source: string; ver
  * wrote last is still checking, so the last word is always a script built from the sites as they are then
  * (docs/architecture.md#the-worker-engine). Skips the upload when the deployed script carries the version,
  * and refuses one larger than Cloudflare allows on the account's Workers plan (QuotaError) before sending it.
+ * An upload that creates the script takes it off workers.dev straight after (docs/worker-engine.md#workersdev).
  * Returns the version deployed (null: no script).
  */
 export async function convergeScript(
@@ -57,6 +59,7 @@ export async function convergeScript(
         compatibilityDate: WORKER_COMPATIBILITY_DATE,
         tags: [versionTag(script.version)],
       });
+      if (current === null) await turnOffWorkersDev(client, accountId, progress);
     } else {
       progress.step = `delete the worker script ${WORKER_SCRIPT_NAME} (no site of the account uses it any more)`;
       await client.deleteWorkerScript(accountId, WORKER_SCRIPT_NAME);

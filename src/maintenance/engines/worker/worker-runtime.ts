@@ -215,11 +215,23 @@ function maintenanceAnswer(request, site) {
   return new Response(request.method === 'HEAD' ? null : body, { status: 503, headers });
 }
 
+/**
+ * A host no site covers: the origin, except on workers.dev, which has none (fetch would call this Worker
+ * again, error 1042). The engine keeps the script off workers.dev; this holds if someone turns it back on.
+ */
+function notCovered(request, url) {
+  if (!/\.workers\.dev$/i.test(url.hostname.replace(/\.$/, ''))) return fetch(request);
+  return new Response(request.method === 'HEAD' ? null : 'Not found', {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex' },
+  });
+}
+
 export default {
   async fetch(request) {
     const url = new URL(request.url);
     const site = siteOf(url.hostname);
-    if (!site) return fetch(request);
+    if (!site) return notCovered(request, url);
     if (site.excludedPaths.some((prefix) => url.pathname.startsWith(prefix))) return fetch(request);
     if (fromBypassAddress(site, request.headers.get('CF-Connecting-IP'))) return fetch(request);
     const link = splitQuery(url.search);

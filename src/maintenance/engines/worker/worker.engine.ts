@@ -11,11 +11,13 @@ import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection } from '../maintenance-engine.js';
 import { detectDrift, ourRoutes } from './drift.js';
 import { workerRoutePatterns } from './route-patterns.js';
+import { outrankingRoutes } from './outranking-routes.js';
 import { isOurRoute, planRoutes } from './route-plan.js';
 import { convergeScript, desiredScript } from './script-deployment.js';
 import { routeTarget } from './worker-route-target.js';
 import { deployedVersion, WORKER_SCRIPT_NAME } from './worker-script-names.js';
 import { WORKER_SCRIPT_DIRECTORY, type WorkerScriptDirectory } from './worker-script-directory.js';
+import { keepOffWorkersDev, onWorkersDev } from './workers-dev.js';
 import { workersPlanNotes } from './workers-plan-notes.js';
 
 function owned(route: WorkerRouteRecord): OwnedRule {
@@ -72,7 +74,10 @@ export class WorkerEngine implements MaintenanceEngine {
       );
     }
     progress.step = "read the zone's Worker routes";
-    const plan = planRoutes(site.domain, workerRoutePatterns(site), await client.listWorkerRoutes(zoneId));
+    const zoneRoutes = await client.listWorkerRoutes(zoneId);
+    const plan = planRoutes(site.domain, workerRoutePatterns(site), zoneRoutes);
+    const outranking = outrankingRoutes(workerRoutePatterns(site), zoneRoutes).map(({ message }) => `Note: ${message}.`);
+    progress.notes = [...(progress.notes ?? []), ...outranking];
     if (site.accountId !== accountId) await this.directory.rememberAccount(site.id, accountId);
 
     const entry = await this.directory.entryFor(site, access);
@@ -91,6 +96,8 @@ export class WorkerEngine implements MaintenanceEngine {
     }
     // Sites of the account enabled meanwhile may have uploaded a script read before this site was recorded.
     await convergeScript(client, accountId, desired, progress, `with ${site.domain}, checked again`, this.config.CLOUDFLARE_WORKERS_PLAN);
+    // Also how reconcile turns workers.dev off when someone turned it on (the drift inspect reports).
+    await keepOffWorkersDev(client, accountId, progress);
     return ours();
   }
 
@@ -109,14 +116,19 @@ export class WorkerEngine implements MaintenanceEngine {
   async inspect(client: KeyBoundClient, site: CloudflareSite, _forwardUrl: string | undefined, _access: SiteAccess, claimAbandoned: boolean): Promise<ZoneInspection> {
     const zoneId = requireZone(site);
     const accountId = (await client.getZone(zoneId)).account.id;
-    const [routes, deployed, entries] = await Promise.all([
+    const [routes, deployed, workersDev, entries] = await Promise.all([
       client.listWorkerRoutes(zoneId),
       client.getWorkerScript(accountId, WORKER_SCRIPT_NAME),
+      client.getWorkersDev(accountId, WORKER_SCRIPT_NAME),
       this.directory.entries(accountId),
     ]);
     const patterns = workerRoutePatterns(site);
     const ours = new Set(ourRoutes(site, patterns, routes).map((route) => route.id));
-    const versions = { deployed: deployed ? (deployedVersion(deployed.tags) ?? '') : null, desired: desiredScript(entries)?.version ?? null };
+    const versions = {
+      deployed: deployed ? (deployedVersion(deployed.tags) ?? '') : null,
+      desired: desiredScript(entries)?.version ?? null,
+      onWorkersDev: Boolean(deployed) && onWorkersDev(workersDev),
+    };
     return {
       rules: routes.map((route) => ({
         id: route.id,
