@@ -26,7 +26,7 @@ export async function openDatabase(config: AppConfig, role: EmbeddedRole): Promi
         throw unavailable(error);
       });
   const target: DatabaseTarget = config.DATABASE_URL ? { url: config.DATABASE_URL } : embedded!.connection;
-  const dataSource = new DataSource(dataSourceOptions(target, role === 'cli' ? 4 : 10));
+  const dataSource = new DataSource(dataSourceOptions(target, poolSize(config, role)));
   try {
     await dataSource.initialize().catch((error: unknown) => {
       throw unavailable(error);
@@ -46,4 +46,17 @@ export async function openDatabase(config: AppConfig, role: EmbeddedRole): Promi
       await embedded?.close();
     },
   };
+}
+
+/** PostgreSQL connections open at most; pg opens them only when they are needed and closes them when idle. */
+const MAX_BULK_POOL = 32;
+
+/**
+ * At least one connection per site a bulk run works on at once (BULK_CONCURRENCY, up to MAX_BULK_POOL): each
+ * site's claim, budget and settlement statements would otherwise wait for a connection while others run
+ * (docs/rate-limits.md#bulk-runs). PGlite serves every connection on its one session, so more would not help there.
+ */
+function poolSize(config: AppConfig, role: EmbeddedRole): number {
+  const base = role === 'cli' ? 4 : 10;
+  return config.DATABASE_URL ? Math.max(base, Math.min(config.BULK_CONCURRENCY, MAX_BULK_POOL)) : base;
 }

@@ -32,6 +32,19 @@ export interface LogCompletion {
   errorMessage?: string | null;
 }
 
+/**
+ * A statement on another table that must take effect together with an audit row's write: it runs as a CTE of
+ * the same statement, so in the same transaction, in one round trip (SiteRepository's claim and settlement).
+ */
+export interface Alongside {
+  sql: string;
+  params: unknown[];
+}
+
+/** Every column of a row, named as MaintenanceLog's properties. */
+const LOG_COLUMNS = `id, site_id AS "siteId", domain, action, outcome, reason, actor, duration_ms AS "durationMs", rule_ids AS "ruleIds",
+  error_code AS "errorCode", error_message AS "errorMessage", owner, created_at AS "createdAt", completed_at AS "completedAt"`;
+
 export interface ActionStats {
   total: number;
   success: number;
@@ -78,17 +91,33 @@ export class LogsService {
   }
 
   /** Written before the first Cloudflare call, so that a crash still leaves a trace (docs/promises.md#one-audit-row-per-attempt). */
-  start(subject: LogSubject, manager: EntityManager = this.dataSource.manager): Promise<MaintenanceLog> {
-    return manager.save(
-      manager.create(MaintenanceLog, { ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),
+  start(subject: LogSubject): Promise<MaintenanceLog> {
+    return this.repository.save(
+      this.repository.create({ ...subject, reason: subject.reason ?? null, outcome: 'pending', owner: currentProcessOwner() }),
     );
   }
 
   /**
-   * With `manager`, inside the caller's transaction (see SiteRepository.finish). One UPDATE of what completion
-   * sets (and the reason, which a caller may have summed up meanwhile): `save` would read the row back first.
+   * The pending row of an attempt, written only when `claim` (an UPDATE … RETURNING of the row it claims) takes
+   * effect, in the same statement; null when the claim matched nothing.
    */
-  async complete(log: MaintenanceLog, completion: LogCompletion, manager?: EntityManager): Promise<MaintenanceLog> {
+  async startWith(claim: Alongside, subject: LogSubject): Promise<MaintenanceLog | null> {
+    const at = (index: number) => `$${claim.params.length + index}`;
+    const rows: Partial<MaintenanceLog>[] = await this.dataSource.query(
+      `WITH claimed AS (${claim.sql})
+       INSERT INTO maintenance_logs (site_id, domain, action, outcome, reason, actor, owner)
+       SELECT ${at(1)}::uuid, ${at(2)}, ${at(3)}, 'pending', ${at(4)}, ${at(5)}, ${at(6)} FROM claimed
+       RETURNING ${LOG_COLUMNS}`,
+      [...claim.params, subject.siteId, subject.domain, subject.action, subject.reason ?? null, subject.actor, currentProcessOwner()],
+    );
+    return rows.length ? this.repository.create(rows[0]) : null;
+  }
+
+  /**
+   * One UPDATE of what completion sets (and the reason, which a caller may have summed up meanwhile), with
+   * `alongside` in the same statement (see SiteRepository.finish).
+   */
+  async complete(log: MaintenanceLog, completion: LogCompletion, alongside?: Alongside): Promise<MaintenanceLog> {
     const completed = {
       outcome: completion.outcome,
       durationMs: Math.round(completion.durationMs),
@@ -98,7 +127,25 @@ export class LogsService {
       completedAt: new Date(),
       reason: log.reason,
     };
-    await (manager ?? this.dataSource.manager).update(MaintenanceLog, { id: log.id }, completed);
+    const before = alongside?.params ?? [];
+    const at = (index: number) => `$${before.length + index}`;
+    await this.dataSource.query(
+      `${alongside ? `WITH alongside AS (${alongside.sql}) ` : ''}UPDATE maintenance_logs
+          SET outcome = ${at(1)}, duration_ms = ${at(2)}, rule_ids = ${at(3)}::jsonb, error_code = ${at(4)}, error_message = ${at(5)},
+              completed_at = ${at(6)}, reason = ${at(7)}
+        WHERE id = ${at(8)}`,
+      [
+        ...before,
+        completed.outcome,
+        completed.durationMs,
+        JSON.stringify(completed.ruleIds),
+        completed.errorCode,
+        completed.errorMessage,
+        completed.completedAt,
+        completed.reason,
+        log.id,
+      ],
+    );
     return Object.assign(log, completed);
   }
 

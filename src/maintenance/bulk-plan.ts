@@ -44,7 +44,7 @@ function planEnable(site: CloudflareSite, publicUrl: string | undefined, engine:
     case 'enabling':
       return { outcome: 'skipped', message: `${site.domain} is being put into maintenance by another operation.` };
     case 'needs_reconcile':
-      return wouldFail(site, 'conflict', 'it needs reconciliation first (rules were left by a failed rollback).');
+      return wouldFail(site, 'conflict', 'it needs reconciliation first (a failed operation left rules of ours in the zone, or could not tell).');
     case 'disabling':
       return { outcome: 'done', message: `${site.domain}: would enable maintenance once the running disable ends: ${create}.` };
     case 'off':

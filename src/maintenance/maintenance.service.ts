@@ -11,6 +11,7 @@ import { type RuleSettings, SiteRepository } from '../sites/site.repository.js';
 import { assertCanEnable } from './enable-preconditions.js';
 import { EngineSelector } from './engines/engine-selector.js';
 import { type MaintenanceResult, type MaintenanceStatus, statusOf } from './maintenance-result.js';
+import { removeForDisable, type RemovalState } from './disable-removal.js';
 import { distinctRules, requireZone, ruleIds } from './owned-rules.js';
 import { forwardUrlFor, redirectUrlIfKnown } from './redirect-url.js';
 import type { MaintenanceEngine } from './engines/maintenance-engine.js';
@@ -40,10 +41,11 @@ export class MaintenanceService {
     const claim = await this.runner.claimOrWait(site, ['off'], 'enabling', 'on', subject);
     if ('settled' in claim) {
       if (claim.settled.maintenanceState === 'needs_reconcile') {
-        throw new ConflictError(
-          `${site.domain} needs reconciliation: rules ${ruleIds(claim.settled.maintenanceRules).join(', ')} were left in the ` +
-            `zone by a failed rollback. Run \`maintenance disable ${site.domain}\` to clean up, then enable again.`,
-        );
+        const left = ruleIds(claim.settled.maintenanceRules);
+        const what = left.length
+          ? `rules ${left.join(', ')} were left in the zone by a failed rollback`
+          : 'a failed operation could not tell whether rules of ours are left in the zone';
+        throw new ConflictError(`${site.domain} needs reconciliation: ${what}. Run \`maintenance disable ${site.domain}\` to clean up, then enable again.`);
       }
       return this.skip(subject, `${site.domain} is already in maintenance; nothing changed.`);
     }
@@ -170,30 +172,42 @@ export class MaintenanceService {
     const claim = await this.runner.claimOrWait(site, ['on', 'needs_reconcile'], 'disabling', 'off', subject);
     if ('settled' in claim) return this.skip(subject, `${site.domain} is not in maintenance; nothing changed.`);
 
-    let remaining: OwnedRule[] = claim.claimed.site.maintenanceRules;
+    const removal: RemovalState = { remaining: claim.claimed.site.maintenanceRules };
     const log = await this.runner.run(claim.claimed, {
       what: `Disabling maintenance on ${site.domain}`,
       work: async ({ site: claimed, zoneId, engine, client, progress, record, syncShared }) => {
-        const found = await engine.findOurs(client, claimed, redirectUrlIfKnown(claimed, this.config.PUBLIC_URL), progress);
-        // Rules another engine made (left recorded by an engine switch whose clean-up failed) are ours too.
-        const foreign = claimed.maintenanceRules.filter((rule) => this.engines.forRule(rule) !== engine && !found.some((each) => each.id === rule.id));
-        const ours = [...found, ...foreign];
-        remaining = ours;
-        for (const [index, rule] of ours.entries()) {
-          progress.step = `delete rule ${index + 1} of ${ours.length} (${rule.target})`;
-          await this.engines.forRule(rule).remove(client, zoneId, rule);
-          remaining = ours.slice(index + 1);
-          // After the last one, settling the site records that none is left, in the same transaction as the audit row.
-          if (remaining.length > 0) await record(remaining);
-        }
+        const dealtWith = await removeForDisable({
+          stored: claimed.maintenanceRules,
+          list: (listing) => engine.findOurs(client, claimed, redirectUrlIfKnown(claimed, this.config.PUBLIC_URL), listing),
+          // Rules another engine made (left recorded by an engine switch whose clean-up failed) are deleted by it.
+          remove: (rule) => this.engines.forRule(rule).remove(client, zoneId, rule),
+          record,
+          progress,
+          state: removal,
+        });
         const unshared = await sharedSyncFailure(() => syncShared(claimed, { leaving: true }));
-        return { settlement: { siteId: site.id, state: 'off', rules: [] }, ruleIds: ruleIds(ours), failure: unshared ? `${site.domain} is out of maintenance. ${unshared}` : undefined };
+        return {
+          settlement: { siteId: site.id, state: 'off', rules: [] },
+          ruleIds: ruleIds(dealtWith),
+          failure: unshared ? `${site.domain} is out of maintenance. ${unshared}` : undefined,
+        };
       },
-      rollback: async () => ({
-        settlement: { siteId: site.id, state: 'on', rules: remaining },
-        ruleIds: ruleIds(remaining),
-        aftermath: `The site is still in maintenance with rule(s) ${ruleIds(remaining).join(', ') || '(none)'}; run disable again.`,
-      }),
+      rollback: async () => {
+        const { remaining } = removal;
+        if (remaining.length) {
+          return {
+            settlement: { siteId: site.id, state: 'on', rules: remaining },
+            ruleIds: ruleIds(remaining),
+            aftermath: `The site is still in maintenance with rule(s) ${ruleIds(remaining).join(', ')}; run disable again.`,
+          };
+        }
+        // Nothing recorded is left, but a rule of ours whose id was lost may be: only a listing of the zone can tell.
+        return {
+          settlement: { siteId: site.id, state: 'needs_reconcile', rules: [] },
+          ruleIds: [],
+          aftermath: 'No rule of ours is recorded as left, but the zone could not be checked for one whose id was lost; the site is marked for reconciliation: run disable again.',
+        };
+      },
     });
     return { domain: site.domain, outcome: 'success', message: `${site.domain} is out of maintenance.`, log };
   }

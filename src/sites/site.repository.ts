@@ -2,10 +2,10 @@ import { siteIdInScope } from '../access/site-scope-sql.js';
 import type { SiteScope } from '../access/site-scope.js';
 import { Injectable } from '@nestjs/common';
 import type { KeySites } from '../api-keys/key-sites.js';
-import { DataSource, type EntityManager, type FindOptionsWhere, In } from 'typeorm';
+import { DataSource, type FindOptionsWhere, In } from 'typeorm';
 import { currentProcessOwner } from '../common/process-owner.js';
 import { shutdownGate } from '../common/shutdown-gate.js';
-import { type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
+import { type Alongside, type LogCompletion, type LogSubject, LogsService } from '../logs/logs.service.js';
 import type { MaintenanceLog } from '../logs/maintenance-log.entity.js';
 import type { PageBranding } from '../maintenance-page/branding.js';
 import { CloudflareSite, type MaintenanceState, type OwnedRule } from './cloudflare-site.entity.js';
@@ -255,11 +255,11 @@ export class SiteRepository implements KeySites {
 
   /**
    * Moves the site from one of `from` (or from a stale or abandoned claim) to `to`, recording this
-   * process as the claim's owner, and writes the attempt's pending audit row in the same transaction,
-   * so that every claim has its row; null when someone else holds the site. An enable from `off` stores its
-   * reason already, so that what the site shows while it enters maintenance (the worker's page) says it.
+   * process as the claim's owner, and writes the attempt's pending audit row in the same statement (so the
+   * same transaction), so that every claim has its row; null when someone else holds the site. An enable from
+   * `off` stores its reason already, so that what the site shows while it enters maintenance (the worker's page) says it.
    */
-  claim(
+  async claim(
     siteId: string,
     from: MaintenanceState[],
     to: 'enabling' | 'disabling',
@@ -267,23 +267,23 @@ export class SiteRepository implements KeySites {
     abandonedBy: string | null = null,
   ): Promise<{ site: CloudflareSite; log: MaintenanceLog } | null> {
     shutdownGate.admit(subject.domain);
-    return this.dataSource.transaction(async (manager) => {
-      const [rows]: [{ id: string }[], number] = await manager.query(
-        `UPDATE cloudflare_sites
-            SET maintenance_state = $3::varchar, claimed_by = $5, state_changed_at = now(), updated_at = now(),
-                maintenance_reason = CASE WHEN $3::varchar = 'enabling' AND maintenance_state = 'off' THEN $7::text ELSE maintenance_reason END
-          WHERE id = $1
-            AND (maintenance_state = ANY($2::varchar[])
-                 OR (maintenance_state IN ('enabling', 'disabling')
-                     AND (state_changed_at < now() - make_interval(secs => $4)
-                          OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
-          RETURNING id`,
-        [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy, subject.reason ?? null],
-      );
-      if (!rows.length) return null;
-      const log = await this.logs.start(subject, manager);
-      return { site: await manager.findOneByOrFail(CloudflareSite, { id: siteId }), log };
-    });
+    const log = await this.logs.startWith(
+      {
+        sql: `UPDATE cloudflare_sites
+                 SET maintenance_state = $3::varchar, claimed_by = $5, state_changed_at = now(), updated_at = now(),
+                     maintenance_reason = CASE WHEN $3::varchar = 'enabling' AND maintenance_state = 'off' THEN $7::text ELSE maintenance_reason END
+               WHERE id = $1
+                 AND (maintenance_state = ANY($2::varchar[])
+                      OR (maintenance_state IN ('enabling', 'disabling')
+                          AND (state_changed_at < now() - make_interval(secs => $4)
+                               OR ($6::varchar IS NOT NULL AND claimed_by = $6::varchar))))
+               RETURNING id`,
+        params: [siteId, from, to, STALE_CLAIM_SECONDS, currentProcessOwner(), abandonedBy, subject.reason ?? null],
+      },
+      subject,
+    );
+    // The claim is ours now: nobody else changes the site's state or rules until we settle it.
+    return log ? { site: await this.findOrFail(siteId), log } : null;
   }
 
   /** Persists each rule as soon as it exists, so that a crash cannot make us forget one. */
@@ -295,45 +295,41 @@ export class SiteRepository implements KeySites {
   }
 
   /**
-   * Ends a transition and completes its audit row in one transaction, so that a crash can never leave
-   * a settled site with a pending row or a completed row with an unsettled site.
+   * Ends a transition and completes its audit row in one statement (so one transaction), so that a crash can
+   * never leave a settled site with a pending row or a completed row with an unsettled site.
    */
   finish(settlement: Settlement, log: MaintenanceLog, completion: LogCompletion): Promise<MaintenanceLog> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.settle(settlement, manager);
-      return this.logs.complete(log, completion, manager);
-    });
+    return this.logs.complete(log, completion, settleStatement(settlement));
   }
+}
 
-  private async settle(settlement: Settlement, manager: EntityManager): Promise<void> {
-    const { siteId, state, rules, reason, settings, engine } = settlement;
-    await manager.query(
-      `UPDATE cloudflare_sites
-          SET maintenance_state = $2::varchar,
-              maintenance_rules = $3::jsonb,
-              maintenance_reason = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce($4::text, maintenance_reason)
-                                   ELSE maintenance_reason END,
-              maintenance_since = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce(maintenance_since, now())
-                                  ELSE maintenance_since END,
-              include_subdomains = CASE WHEN $5::boolean THEN $6::boolean ELSE include_subdomains END,
-              subdomain_list = CASE WHEN $5::boolean THEN $7::text[] ELSE subdomain_list END,
-              maintenance_url = CASE WHEN $5::boolean THEN $8::varchar ELSE maintenance_url END,
-              engine = coalesce($9::varchar, engine),
-              claimed_by = NULL,
-              state_changed_at = now(),
-              updated_at = now()
-        WHERE id = $1`,
-      [
-        siteId,
-        state,
-        JSON.stringify(rules),
-        reason ?? null,
-        Boolean(settings),
-        settings?.includeSubdomains ?? null,
-        settings?.subdomainList ?? null,
-        settings?.maintenanceUrl ?? null,
-        engine ?? null,
-      ],
-    );
-  }
+function settleStatement({ siteId, state, rules, reason, settings, engine }: Settlement): Alongside {
+  return {
+    sql: `UPDATE cloudflare_sites
+             SET maintenance_state = $2::varchar,
+                 maintenance_rules = $3::jsonb,
+                 maintenance_reason = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce($4::text, maintenance_reason)
+                                      ELSE maintenance_reason END,
+                 maintenance_since = CASE $2::varchar WHEN 'off' THEN NULL WHEN 'on' THEN coalesce(maintenance_since, now())
+                                     ELSE maintenance_since END,
+                 include_subdomains = CASE WHEN $5::boolean THEN $6::boolean ELSE include_subdomains END,
+                 subdomain_list = CASE WHEN $5::boolean THEN $7::text[] ELSE subdomain_list END,
+                 maintenance_url = CASE WHEN $5::boolean THEN $8::varchar ELSE maintenance_url END,
+                 engine = coalesce($9::varchar, engine),
+                 claimed_by = NULL,
+                 state_changed_at = now(),
+                 updated_at = now()
+           WHERE id = $1`,
+    params: [
+      siteId,
+      state,
+      JSON.stringify(rules),
+      reason ?? null,
+      Boolean(settings),
+      settings?.includeSubdomains ?? null,
+      settings?.subdomainList ?? null,
+      settings?.maintenanceUrl ?? null,
+      engine ?? null,
+    ],
+  };
 }

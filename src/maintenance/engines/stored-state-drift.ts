@@ -7,7 +7,11 @@ import type { Drift } from './maintenance-engine.js';
  */
 export function storedStateDrift(site: { maintenanceState: MaintenanceState; maintenanceRules: OwnedRule[] }, claimAbandoned: boolean): Drift[] {
   if (site.maintenanceState === 'needs_reconcile') {
-    return [{ kind: 'needs_reconcile', message: `a failed rollback left rule(s) ${site.maintenanceRules.map((rule) => rule.id).join(', ') || '(none recorded)'}` }];
+    const left = site.maintenanceRules.map((rule) => rule.id);
+    const message = left.length
+      ? `a failed rollback left rule(s) ${left.join(', ')}`
+      : 'a failed operation could not tell whether rules of ours are left in the zone (none recorded)';
+    return [{ kind: 'needs_reconcile', message }];
   }
   if (claimAbandoned && (site.maintenanceState === 'enabling' || site.maintenanceState === 'disabling')) {
     return [{ kind: 'interrupted', message: `an operation (${site.maintenanceState}) was interrupted before it finished` }];
