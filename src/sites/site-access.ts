@@ -37,6 +37,15 @@ export function bypassSummary(access: SiteAccessView): string {
   return parts.join('; ');
 }
 
+/** What an engine lets through while the site is in maintenance, in an operator's words (dry runs, settings diffs); never the secret. */
+export function accessExemptions(access: SiteAccess): string[] {
+  return [
+    ...(access.bypassIps.length ? [`bypass addresses ${access.bypassIps.join(', ')}`] : []),
+    ...(access.bypassSecret ? ['the bypass secret (cookie, header, link)'] : []),
+    ...(access.excludedPaths.length ? [`paths ${access.excludedPaths.join(', ')}`] : []),
+  ];
+}
+
 @Injectable()
 export class SiteAccessResolver {
   constructor(

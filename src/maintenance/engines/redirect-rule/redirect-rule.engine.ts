@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { KeyBoundClient } from '../../../cloudflare/key-bound-client.js';
 import { REDIRECT_PHASE, RESPONSE_HEADERS_PHASE, type RulesetPhase, type RulesetRuleRecord } from '../../../cloudflare/rulesets.js';
 import type { CloudflareSite, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
-import type { SiteAccess } from '../../../sites/site-access.js';
+import { accessExemptions, type SiteAccess } from '../../../sites/site-access.js';
 import { distinctRules, requireZone } from '../../owned-rules.js';
 import { requireForwardUrl, type SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection, ZoneRule } from '../maintenance-engine.js';
@@ -27,11 +27,7 @@ export class RedirectRuleEngine implements MaintenanceEngine {
 
   targets(site: SiteRuleSettings, access: SiteAccess): string[] {
     const hosts = `302 redirect where ${hostCondition(site)}`;
-    const exempt = [
-      ...(access.bypassIps.length ? [`bypass addresses ${access.bypassIps.join(', ')}`] : []),
-      ...(access.bypassSecret ? ['the bypass secret (cookie, header, link)'] : []),
-      ...(access.excludedPaths.length ? [`paths ${access.excludedPaths.join(', ')}`] : []),
-    ];
+    const exempt = accessExemptions(access);
     return [exempt.length ? `${hosts}, except ${exempt.join('; ')}` : hosts, ...(access.bypassSecret ? ['bypass link → cookie (response header rule)'] : [])];
   }
 

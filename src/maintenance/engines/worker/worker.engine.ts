@@ -5,7 +5,7 @@ import { ValidationError } from '../../../common/errors.js';
 import { APP_CONFIG } from '../../../config/config.module.js';
 import type { AppConfig } from '../../../config/config.schema.js';
 import type { CloudflareSite, OwnedRule } from '../../../sites/cloudflare-site.entity.js';
-import type { SiteAccess } from '../../../sites/site-access.js';
+import { accessExemptions, type SiteAccess } from '../../../sites/site-access.js';
 import { distinctRules, requireZone } from '../../owned-rules.js';
 import type { SiteRuleSettings } from '../../redirect-url.js';
 import type { MaintenanceEngine, Progress, ZoneInspection } from '../maintenance-engine.js';
@@ -41,11 +41,7 @@ export class WorkerEngine implements MaintenanceEngine {
   ) {}
 
   targets(site: SiteRuleSettings, access: SiteAccess): string[] {
-    const exempt = [
-      ...(access.bypassIps.length ? [`bypass addresses ${access.bypassIps.join(', ')}`] : []),
-      ...(access.bypassSecret ? ['the bypass secret (cookie, header, link)'] : []),
-      ...(access.excludedPaths.length ? [`paths ${access.excludedPaths.join(', ')}`] : []),
-    ];
+    const exempt = accessExemptions(access);
     const answer = `503 from the Worker ${WORKER_SCRIPT_NAME}${exempt.length ? `, except ${exempt.join('; ')}` : ''}`;
     return workerRoutePatterns(site).map((pattern) => `Worker route ${pattern}: ${answer}`);
   }
